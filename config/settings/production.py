@@ -1,0 +1,28 @@
+"""Production: refuses to start without its secrets; secure cookies, HSTS, manifest static files."""
+
+from .base import *  # noqa: F403
+from .environment import env_bool, env_int, env_list, env_str, require
+
+DEBUG = False
+SECRET_KEY = require("SECRET_KEY")
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
+if not ALLOWED_HOSTS:
+    require("ALLOWED_HOSTS")
+
+STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY", "")
+if STRIPE_SECRET_KEY:
+    STRIPE_WEBHOOK_SECRET = require("STRIPE_WEBHOOK_SECRET")
+
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SESSION_COOKIE_SAMESITE = "Lax"

@@ -1,0 +1,33 @@
+"""URL configuration: admin, documents, SEO files and the page tree under /vi/ and /en/."""
+
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path, re_path
+from django.views.static import serve
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import sitemap
+from wagtail.documents import urls as wagtaildocs_urls
+
+from village import views as village_views
+
+urlpatterns = [
+    path("django-admin/", admin.site.urls),
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("sitemap.xml", sitemap, name="sitemap"),
+    path("robots.txt", village_views.robots_txt, name="robots_txt"),
+    path("sw.js", village_views.service_worker, name="service_worker"),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+
+if getattr(settings, "SERVE_MEDIA", False):
+    urlpatterns += [re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})]
+
+urlpatterns += i18n_patterns(
+    path("search/", village_views.search, name="search"),
+    path("offline/", village_views.offline, name="offline"),
+    path("", include(wagtail_urls)),
+    prefix_default_language=True,
+)

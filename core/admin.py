@@ -1,0 +1,20 @@
+from django.contrib import admin
+
+from .models import Event
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):
+    list_display = ["name", "occurred_at", "actor", "on_behalf_of", "commune_id", "subject_type", "subject_id"]
+    list_filter = ["name"]
+    search_fields = ["name", "subject_id"]
+    readonly_fields = [field.name for field in Event._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class VillageConfig(AppConfig):
+    """Wagtail pages of provinces, communes and villages; the digital village guide; site search."""
+
+    name = "village"
+    verbose_name = _("Village")
+
+    def ready(self):
+        from wagtail.signals import page_published, page_unpublished
+
+        from . import services
+
+        # Wagtail announces publishing only through these signals (whether an editor publishes or a
+        # moderator approves a workflow). This one adapter turns them into an explicit service call;
+        # no other flow is driven by signals (docs/adr/0002-wagtail-publish-adapter.md).
+        page_published.connect(services.page_published_adapter, dispatch_uid="village-page-published")
+        page_unpublished.connect(services.page_unpublished_adapter, dispatch_uid="village-page-unpublished")

@@ -1,0 +1,537 @@
+"""Wagtail pages of the digital village: Province → Commune (xã) → Village (thôn/bản).
+
+Since July 2025 Vietnam has two levels of local government (34 provinces, 3,321 communes, no
+districts). A commune is the tenant of the platform: its editors and moderators work in its subtree
+only, its images and documents live in its own collection.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.html import strip_tags
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList, TabbedInterface
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.fields import RichTextField, StreamField
+from wagtail.images.models import AbstractImage, AbstractRendition, Image
+from wagtail.models import Page, PageManager
+from wagtail.query import PageQuerySet
+from wagtail.search import index
+
+from core.text import folded_words
+
+from .blocks import ArticleStreamBlock, GuideStreamBlock
+from .theme import AA_NORMAL_TEXT, HEX_COLOUR, WHITE, contrast_ratio
+
+# --- images -----------------------------------------------------------------------------------------
+
+
+class VillageImage(AbstractImage):
+    """An uploaded image. Uploads are re-encoded without metadata (see ``village.images``)."""
+
+    alt_text = models.CharField(_("description for blind readers"), max_length=240, blank=True)
+    admin_form_fields = (*Image.admin_form_fields, "alt_text")
+
+    class Meta(AbstractImage.Meta):
+        verbose_name = _("image")
+        verbose_name_plural = _("images")
+        permissions = [("choose_image", "Can choose image")]
+
+
+class VillageRendition(AbstractRendition):
+    image = models.ForeignKey(VillageImage, on_delete=models.CASCADE, related_name="renditions")
+
+    class Meta:
+        unique_together = (("image", "filter_spec", "focal_point_key"),)
+
+
+def _image_field(label):
+    return models.ForeignKey(
+        settings.WAGTAILIMAGES_IMAGE_MODEL,
+        verbose_name=label,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+
+# --- shared page behaviour -------------------------------------------------------------------------
+
+
+class VillageBasePage(Page):
+    """Behaviour every public page shares: a folded search copy and its commune (tenant)."""
+
+    search_text_fields: tuple[str, ...] = ()
+
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("folded_text", boost=1),
+        index.FilterField("locale"),
+    ]
+
+    class Meta:
+        abstract = True
+
+    def folded_text(self) -> str:
+        """The title and text without diacritics, so ``dinh hung`` finds ``Định Hưng``."""
+        parts = [self.title]
+        for name in self.search_text_fields:
+            value = getattr(self, name, "")
+            if hasattr(value, "stream_block"):
+                value = " ".join(strip_tags(str(block.render())) for block in value)
+            parts.append(strip_tags(str(value or "")))
+        return folded_words(*parts)
+
+    @cached_property
+    def commune(self):
+        """The CommunePage this page belongs to (itself for a commune), or None above communes."""
+        if isinstance(self, CommunePage):
+            return self
+        return CommunePage.objects.ancestor_of(self).first()
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["commune"] = self.commune
+        return context
+
+
+# --- the geography ---------------------------------------------------------------------------------
+
+
+class HomePage(VillageBasePage):
+    """The platform's home: the provinces and what the platform offers."""
+
+    intro = models.TextField(_("introduction"), blank=True)
+    hero_image = _image_field(_("hero image"))
+
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("hero_image")]
+    search_text_fields = ("intro",)
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["village.ProvincePage"]
+
+    class Meta:
+        verbose_name = _("home page")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["provinces"] = ProvincePage.objects.child_of(self).live().order_by("title")
+        context["communes"] = (
+            CommunePage.objects.descendant_of(self).live().select_related("hero_image").order_by("title")
+        )
+        return context
+
+
+class ProvincePage(VillageBasePage):
+    """A province (tỉnh): groups its communes."""
+
+    code = models.CharField(
+        _("official province code"), max_length=2, validators=[RegexValidator(r"^\d{2}$")], blank=True
+    )
+    intro = models.TextField(_("introduction"), blank=True)
+    hero_image = _image_field(_("hero image"))
+
+    content_panels = [*Page.content_panels, FieldPanel("code"), FieldPanel("intro"), FieldPanel("hero_image")]
+    search_text_fields = ("intro",)
+    parent_page_types = ["village.HomePage"]
+    subpage_types = ["village.CommunePage"]
+
+    class Meta:
+        verbose_name = _("province")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["communes"] = (
+            CommunePage.objects.child_of(self).live().select_related("hero_image").order_by("title")
+        )
+        return context
+
+
+colour_validator = RegexValidator(HEX_COLOUR, _("Use a colour like #1f5c3a."))
+
+
+class CommunePage(VillageBasePage):
+    """A commune (xã): the tenant. Holds the commune office's and the digital team's contacts.
+
+    The community digital technology team (tổ công nghệ số cộng đồng) helps households go digital.
+    """
+
+    admin_code = models.CharField(
+        _("official administrative code"), max_length=5, validators=[RegexValidator(r"^\d{5}$")], blank=True
+    )
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    population = models.PositiveIntegerField(_("population"), null=True, blank=True)
+    households = models.PositiveIntegerField(_("households"), null=True, blank=True)
+    area_km2 = models.DecimalField(_("area (km²)"), max_digits=8, decimal_places=2, null=True, blank=True)
+    intro = models.TextField(_("introduction"), blank=True)
+    hero_image = _image_field(_("hero image"))
+
+    office_address = models.CharField(_("commune office address"), max_length=255, blank=True)
+    office_phone = models.CharField(_("commune office phone"), max_length=32, blank=True)
+    office_email = models.EmailField(_("commune office email"), blank=True)
+    office_hours = models.CharField(_("commune office opening hours"), max_length=255, blank=True)
+    digital_team_leader = models.CharField(_("digital team leader"), max_length=120, blank=True)
+    digital_team_phone = models.CharField(_("digital team phone"), max_length=32, blank=True)
+    digital_team_members = models.PositiveIntegerField(_("digital team members"), null=True, blank=True)
+    digital_team_hours = models.CharField(_("when the digital team can help"), max_length=255, blank=True)
+
+    primary_colour = models.CharField(
+        _("primary colour"), max_length=7, default="#1f5c3a", validators=[colour_validator],
+        help_text=_("Text on this colour is white, so it must be dark enough (contrast at least 4.5:1)."),
+    )
+    logo = _image_field(_("logo"))
+    content_licence = models.CharField(_("licence of the commune's content"), max_length=40, default="CC BY 4.0")
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        FieldPanel("hero_image"),
+        MultiFieldPanel(
+            [
+                FieldPanel("admin_code"),
+                FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
+                FieldRowPanel([FieldPanel("population"), FieldPanel("households"), FieldPanel("area_km2")]),
+            ],
+            heading=_("Facts"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("office_address"), FieldPanel("office_phone"), FieldPanel("office_email"),
+             FieldPanel("office_hours")],
+            heading=_("Commune office"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("digital_team_leader"), FieldPanel("digital_team_phone"),
+             FieldPanel("digital_team_members"), FieldPanel("digital_team_hours")],
+            heading=_("Community digital technology team"),
+        ),
+    ]
+    theme_panels = [FieldPanel("primary_colour"), FieldPanel("logo"), FieldPanel("content_licence")]
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(content_panels, heading=_("Content")),
+            ObjectList(theme_panels, heading=_("Theme")),
+            ObjectList(Page.promote_panels, heading=_("Promote")),
+        ]
+    )
+    search_text_fields = ("intro",)
+    parent_page_types = ["village.ProvincePage"]
+    subpage_types = [
+        "village.VillagePage", "village.GuideIndexPage", "village.NewsIndexPage", "village.EventIndexPage",
+    ]
+
+    class Meta:
+        verbose_name = _("commune")
+
+    def clean(self):
+        super().clean()
+        if self.primary_colour and HEX_COLOUR.match(self.primary_colour):
+            ratio = contrast_ratio(self.primary_colour, WHITE)
+            if ratio < AA_NORMAL_TEXT:
+                raise ValidationError(
+                    {
+                        "primary_colour": _(
+                            "White text on %(colour)s has a contrast of %(ratio).1f:1; WCAG AA needs at least "
+                            "4.5:1. Choose a darker colour."
+                        )
+                        % {"colour": self.primary_colour, "ratio": ratio}
+                    }
+                )
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["villages"] = VillagePage.objects.child_of(self).live().select_related("hero_image")
+        context["guides"] = (
+            GuidePage.objects.descendant_of(self).live().order_by("-first_published_at")[:6]
+        )
+        context["news"] = NewsPage.objects.descendant_of(self).live().order_by("-date")[:4]
+        context["notices"] = NoticePage.objects.descendant_of(self).live().current().order_by("-date")[:4]
+        context["events"] = EventPage.objects.descendant_of(self).live().upcoming().order_by("start")[:4]
+        return context
+
+
+class VillagePage(VillageBasePage):
+    """A village (thôn or bản) of a commune."""
+
+    ethnic_groups = models.CharField(_("ethnic groups"), max_length=200, blank=True)
+    households = models.PositiveIntegerField(_("households"), null=True, blank=True)
+    intro = models.TextField(_("introduction"), blank=True)
+    hero_image = _image_field(_("hero image"))
+
+    content_panels = [
+        *Page.content_panels, FieldPanel("intro"), FieldPanel("ethnic_groups"), FieldPanel("households"),
+        FieldPanel("hero_image"),
+    ]
+    search_text_fields = ("intro", "ethnic_groups")
+    parent_page_types = ["village.CommunePage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("village")
+
+
+# --- the digital village guide ---------------------------------------------------------------------
+
+
+class GuideIndexPage(VillageBasePage):
+    """The commune's digital village guide: the list of its chapters."""
+
+    intro = models.TextField(_("introduction"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    search_text_fields = ("intro",)
+    parent_page_types = ["village.CommunePage"]
+    subpage_types = ["village.GuidePage"]
+
+    class Meta:
+        verbose_name = _("guide")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["chapters"] = GuidePage.objects.child_of(self).live().order_by("path")
+        return context
+
+
+class Topic(models.TextChoices):
+    IDENTITY = "identity", _("Digital identity")
+    PAYMENTS = "payments", _("Payments")
+    PUBLIC_SERVICES = "public-services", _("Public services")
+    SELLING_ONLINE = "selling-online", _("Selling online")
+    SAFETY = "safety", _("Staying safe online")
+    CONNECTIVITY = "connectivity", _("Phones and connectivity")
+
+
+class Audience(models.TextChoices):
+    EVERYONE = "everyone", _("Everyone")
+    ELDERLY = "elderly", _("Older people")
+    PRODUCERS = "producers", _("Producers")
+    YOUTH = "youth", _("Young people")
+    HOUSEHOLDS = "households", _("Households")
+
+
+class Difficulty(models.TextChoices):
+    EASY = "easy", _("Easy")
+    MEDIUM = "medium", _("Medium")
+    HARD = "hard", _("Needs help")
+
+
+class GuidePage(VillageBasePage):
+    """A chapter of the digital village guide: e.g. "Activate e-ID level 2" with numbered steps."""
+
+    summary = models.TextField(_("summary"), max_length=400)
+    topic = models.CharField(_("topic"), max_length=32, choices=Topic.choices, default=Topic.IDENTITY)
+    audience = models.CharField(_("audience"), max_length=32, choices=Audience.choices, default=Audience.EVERYONE)
+    difficulty = models.CharField(
+        _("difficulty"), max_length=16, choices=Difficulty.choices, default=Difficulty.EASY
+    )
+    minutes_needed = models.PositiveSmallIntegerField(
+        _("minutes needed"), default=15, validators=[MinValueValidator(1), MaxValueValidator(600)]
+    )
+    hero_image = _image_field(_("hero image"))
+    body = StreamField(GuideStreamBlock(), verbose_name=_("body"))
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary"),
+        FieldRowPanel([FieldPanel("topic"), FieldPanel("audience")]),
+        FieldRowPanel([FieldPanel("difficulty"), FieldPanel("minutes_needed")]),
+        FieldPanel("hero_image"),
+        FieldPanel("body"),
+    ]
+    search_text_fields = ("summary", "body")
+    search_fields = [*VillageBasePage.search_fields, index.FilterField("topic")]
+    parent_page_types = ["village.GuideIndexPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("guide chapter")
+        verbose_name_plural = _("guide chapters")
+
+
+# --- news, notices, events --------------------------------------------------------------------------
+
+
+class NewsIndexPage(VillageBasePage):
+    """The commune's news and notices."""
+
+    intro = models.TextField(_("introduction"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["village.CommunePage"]
+    subpage_types = ["village.NewsPage", "village.NoticePage"]
+
+    class Meta:
+        verbose_name = _("news index")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["news"] = NewsPage.objects.child_of(self).live().select_related("hero_image").order_by("-date")
+        context["notices"] = NoticePage.objects.child_of(self).live().current().order_by("-date")
+        return context
+
+
+class NewsPage(VillageBasePage):
+    """A news article of the commune."""
+
+    date = models.DateField(_("date"), default=timezone.localdate)
+    summary = models.TextField(_("summary"), max_length=400)
+    hero_image = _image_field(_("hero image"))
+    body = StreamField(ArticleStreamBlock(), verbose_name=_("body"))
+
+    content_panels = [
+        *Page.content_panels, FieldPanel("date"), FieldPanel("summary"), FieldPanel("hero_image"),
+        FieldPanel("body"),
+    ]
+    search_text_fields = ("summary", "body")
+    parent_page_types = ["village.NewsIndexPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("news article")
+
+
+class NoticeQuerySet(PageQuerySet):
+    def current(self):
+        return self.filter(expires_at__gt=timezone.now())
+
+
+class EventQuerySet(PageQuerySet):
+    def upcoming(self):
+        return self.filter(end__gte=timezone.now())
+
+    def past(self):
+        return self.filter(end__lt=timezone.now())
+
+
+class Urgency(models.TextChoices):
+    INFO = "info", _("Information")
+    IMPORTANT = "important", _("Important")
+    URGENT = "urgent", _("Urgent")
+
+
+class NoticePage(VillageBasePage):
+    """An official notice (thông báo) that stops being shown as current when it expires."""
+
+    date = models.DateField(_("date"), default=timezone.localdate)
+    expires_at = models.DateTimeField(_("expires at"))
+    urgency = models.CharField(_("urgency"), max_length=16, choices=Urgency.choices, default=Urgency.INFO)
+    body = RichTextField(_("body"), features=["bold", "italic", "link", "ul", "ol", "document-link"])
+
+    content_panels = [
+        *Page.content_panels,
+        FieldRowPanel([FieldPanel("date"), FieldPanel("expires_at"), FieldPanel("urgency")]),
+        FieldPanel("body"),
+    ]
+    objects = PageManager.from_queryset(NoticeQuerySet)()
+    search_text_fields = ("body",)
+    parent_page_types = ["village.NewsIndexPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("notice")
+
+    def clean(self):
+        super().clean()
+        if self.expires_at and self.date and self.expires_at.date() < self.date:
+            raise ValidationError({"expires_at": _("A notice cannot expire before its date.")})
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+
+class EventIndexPage(VillageBasePage):
+    """The commune's calendar of festivals, markets and training days."""
+
+    intro = models.TextField(_("introduction"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["village.CommunePage"]
+    subpage_types = ["village.EventPage"]
+
+    class Meta:
+        verbose_name = _("events index")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        events = EventPage.objects.child_of(self).live()
+        context["upcoming"] = events.upcoming().order_by("start")
+        context["past"] = events.past().order_by("-start")[:10]
+        return context
+
+
+class EventKind(models.TextChoices):
+    FESTIVAL = "festival", _("Festival")
+    MARKET = "market", _("Market")
+    TRAINING = "training", _("Training")
+    MEETING = "meeting", _("Meeting")
+
+
+class EventPage(VillageBasePage):
+    """A festival, market day, training or meeting."""
+
+    start = models.DateTimeField(_("starts"))
+    end = models.DateTimeField(_("ends"))
+    location = models.CharField(_("where"), max_length=255)
+    kind = models.CharField(_("kind"), max_length=16, choices=EventKind.choices, default=EventKind.FESTIVAL)
+    summary = models.TextField(_("summary"), max_length=400)
+    hero_image = _image_field(_("hero image"))
+    body = StreamField(ArticleStreamBlock(), verbose_name=_("body"), blank=True)
+
+    content_panels = [
+        *Page.content_panels,
+        FieldRowPanel([FieldPanel("start"), FieldPanel("end")]),
+        FieldPanel("location"), FieldPanel("kind"), FieldPanel("summary"), FieldPanel("hero_image"),
+        FieldPanel("body"),
+    ]
+    objects = PageManager.from_queryset(EventQuerySet)()
+    search_text_fields = ("summary", "location", "body")
+    parent_page_types = ["village.EventIndexPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("event")
+
+    def clean(self):
+        super().clean()
+        if self.start and self.end and self.end < self.start:
+            raise ValidationError({"end": _("An event cannot end before it starts.")})
+
+
+@register_setting(icon="cog")
+class PlatformSettings(BaseSiteSetting):
+    """Site-wide contacts shown in the footer."""
+
+    support_email = models.EmailField(_("support email"), blank=True)
+    support_phone = models.CharField(_("support phone"), max_length=32, blank=True)
+
+    class Meta:
+        verbose_name = _("platform settings")
+
+
+class CommuneWorkspace(models.Model):
+    """What a commune owns in the admin: its groups, collection and moderation workflow.
+
+    Keyed by the commune page's translation key, so the Vietnamese and English pages share it.
+    """
+
+    translation_key = models.UUIDField(unique=True)
+    editors = models.OneToOneField("auth.Group", on_delete=models.PROTECT, related_name="+")
+    moderators = models.OneToOneField("auth.Group", on_delete=models.PROTECT, related_name="+")
+    collection = models.OneToOneField("wagtailcore.Collection", on_delete=models.PROTECT, related_name="+")
+    workflow = models.OneToOneField("wagtailcore.Workflow", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("commune workspace")
+
+    def __str__(self) -> str:
+        return self.collection.name
