@@ -93,9 +93,32 @@ class VillageBasePage(Page):
             return self
         return CommunePage.objects.ancestor_of(self).first()
 
+    @property
+    def teaser(self) -> str:
+        """One short text about the page, for cards, search results and the meta description."""
+        return self.search_description or getattr(self, "summary", "") or getattr(self, "intro", "") or ""
+
+    def structured_data(self, request) -> dict | None:
+        """schema.org JSON-LD for this page (``None`` when schema.org has no fitting type)."""
+        return None
+
+    def _schema_base(self, request, schema_type) -> dict:
+        data = {
+            "@context": "https://schema.org",
+            "@type": schema_type,
+            "name": self.title,
+            "url": self.get_full_url(request),
+            "inLanguage": self.locale.language_code,
+        }
+        image = getattr(self, "hero_image", None)
+        if image is not None:
+            data["image"] = request.build_absolute_uri(image.get_rendition("fill-1200x675|format-jpeg").url)
+        return data
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["commune"] = self.commune
+        context["structured_data"] = self.structured_data(request)
         return context
 
 
@@ -124,6 +147,15 @@ class HomePage(VillageBasePage):
         )
         return context
 
+    def structured_data(self, request) -> dict:
+        data = self._schema_base(request, "WebSite")
+        data["potentialAction"] = {
+            "@type": "SearchAction",
+            "target": request.build_absolute_uri(f"/{self.locale.language_code}/search/") + "?q={query}",
+            "query-input": "required name=query",
+        }
+        return data
+
 
 class ProvincePage(VillageBasePage):
     """A province (tỉnh): groups its communes."""
@@ -149,6 +181,13 @@ class ProvincePage(VillageBasePage):
         )
         return context
 
+    def structured_data(self, request) -> dict:
+        data = self._schema_base(request, "AdministrativeArea")
+        if self.code:
+            data["identifier"] = self.code
+        data["containedInPlace"] = {"@type": "Country", "name": "Việt Nam"}
+        return data
+
 
 colour_validator = RegexValidator(HEX_COLOUR, _("Use a colour like #1f5c3a."))
 
@@ -163,11 +202,19 @@ class CommunePage(VillageBasePage):
         _("official administrative code"), max_length=5, validators=[RegexValidator(r"^\d{5}$")], blank=True
     )
     latitude = models.DecimalField(
-        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True,
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(-90), MaxValueValidator(90)],
     )
     longitude = models.DecimalField(
-        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True,
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
@@ -186,11 +233,16 @@ class CommunePage(VillageBasePage):
     digital_team_hours = models.CharField(_("when the digital team can help"), max_length=255, blank=True)
 
     primary_colour = models.CharField(
-        _("primary colour"), max_length=7, default="#1f5c3a", validators=[colour_validator],
+        _("primary colour"),
+        max_length=7,
+        default="#1f5c3a",
+        validators=[colour_validator],
         help_text=_("Text on this colour is white, so it must be dark enough (contrast at least 4.5:1)."),
     )
     logo = _image_field(_("logo"))
-    content_licence = models.CharField(_("licence of the commune's content"), max_length=40, default="CC BY 4.0")
+    content_licence = models.CharField(
+        _("licence of the commune's content"), max_length=40, default="CC BY 4.0"
+    )
 
     content_panels = [
         *Page.content_panels,
@@ -205,13 +257,21 @@ class CommunePage(VillageBasePage):
             heading=_("Facts"),
         ),
         MultiFieldPanel(
-            [FieldPanel("office_address"), FieldPanel("office_phone"), FieldPanel("office_email"),
-             FieldPanel("office_hours")],
+            [
+                FieldPanel("office_address"),
+                FieldPanel("office_phone"),
+                FieldPanel("office_email"),
+                FieldPanel("office_hours"),
+            ],
             heading=_("Commune office"),
         ),
         MultiFieldPanel(
-            [FieldPanel("digital_team_leader"), FieldPanel("digital_team_phone"),
-             FieldPanel("digital_team_members"), FieldPanel("digital_team_hours")],
+            [
+                FieldPanel("digital_team_leader"),
+                FieldPanel("digital_team_phone"),
+                FieldPanel("digital_team_members"),
+                FieldPanel("digital_team_hours"),
+            ],
             heading=_("Community digital technology team"),
         ),
     ]
@@ -226,7 +286,10 @@ class CommunePage(VillageBasePage):
     search_text_fields = ("intro",)
     parent_page_types = ["village.ProvincePage"]
     subpage_types = [
-        "village.VillagePage", "village.GuideIndexPage", "village.NewsIndexPage", "village.EventIndexPage",
+        "village.VillagePage",
+        "village.GuideIndexPage",
+        "village.NewsIndexPage",
+        "village.EventIndexPage",
     ]
 
     class Meta:
@@ -250,13 +313,36 @@ class CommunePage(VillageBasePage):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["villages"] = VillagePage.objects.child_of(self).live().select_related("hero_image")
-        context["guides"] = (
-            GuidePage.objects.descendant_of(self).live().order_by("-first_published_at")[:6]
-        )
+        context["guides"] = GuidePage.objects.descendant_of(self).live().order_by("-first_published_at")[:6]
         context["news"] = NewsPage.objects.descendant_of(self).live().order_by("-date")[:4]
         context["notices"] = NoticePage.objects.descendant_of(self).live().current().order_by("-date")[:4]
         context["events"] = EventPage.objects.descendant_of(self).live().upcoming().order_by("start")[:4]
+        context["guide_index"] = GuideIndexPage.objects.child_of(self).live().first()
         return context
+
+    def structured_data(self, request) -> dict:
+        data = self._schema_base(request, ["Place", "AdministrativeArea"])
+        if self.intro:
+            data["description"] = self.intro
+        if self.admin_code:
+            data["identifier"] = self.admin_code
+        if self.latitude is not None and self.longitude is not None:
+            data["geo"] = {
+                "@type": "GeoCoordinates",
+                "latitude": float(self.latitude),
+                "longitude": float(self.longitude),
+            }
+        if self.office_phone:
+            data["telephone"] = self.office_phone
+        if self.office_address:
+            data["address"] = {
+                "@type": "PostalAddress",
+                "streetAddress": self.office_address,
+                "addressCountry": "VN",
+            }
+        province = self.get_parent()
+        data["containedInPlace"] = {"@type": "AdministrativeArea", "name": province.title}
+        return data
 
 
 class VillagePage(VillageBasePage):
@@ -268,7 +354,10 @@ class VillagePage(VillageBasePage):
     hero_image = _image_field(_("hero image"))
 
     content_panels = [
-        *Page.content_panels, FieldPanel("intro"), FieldPanel("ethnic_groups"), FieldPanel("households"),
+        *Page.content_panels,
+        FieldPanel("intro"),
+        FieldPanel("ethnic_groups"),
+        FieldPanel("households"),
         FieldPanel("hero_image"),
     ]
     search_text_fields = ("intro", "ethnic_groups")
@@ -277,6 +366,13 @@ class VillagePage(VillageBasePage):
 
     class Meta:
         verbose_name = _("village")
+
+    def structured_data(self, request) -> dict:
+        data = self._schema_base(request, "Place")
+        if self.intro:
+            data["description"] = self.intro
+        data["containedInPlace"] = {"@type": "AdministrativeArea", "name": self.commune.title}
+        return data
 
 
 # --- the digital village guide ---------------------------------------------------------------------
@@ -329,7 +425,9 @@ class GuidePage(VillageBasePage):
 
     summary = models.TextField(_("summary"), max_length=400)
     topic = models.CharField(_("topic"), max_length=32, choices=Topic.choices, default=Topic.IDENTITY)
-    audience = models.CharField(_("audience"), max_length=32, choices=Audience.choices, default=Audience.EVERYONE)
+    audience = models.CharField(
+        _("audience"), max_length=32, choices=Audience.choices, default=Audience.EVERYONE
+    )
     difficulty = models.CharField(
         _("difficulty"), max_length=16, choices=Difficulty.choices, default=Difficulty.EASY
     )
@@ -356,6 +454,30 @@ class GuidePage(VillageBasePage):
         verbose_name = _("guide chapter")
         verbose_name_plural = _("guide chapters")
 
+    def structured_data(self, request) -> dict:
+        """A schema.org HowTo: the numbered steps become ``HowToStep`` items."""
+        data = self._schema_base(request, "HowTo")
+        data["description"] = self.summary
+        data["totalTime"] = f"PT{self.minutes_needed}M"
+        steps = []
+        for block in self.body:
+            if block.block_type == "steps":
+                for step in block.value["steps"]:
+                    steps.append(
+                        {
+                            "@type": "HowToStep",
+                            "position": len(steps) + 1,
+                            "name": step["title"],
+                            "text": strip_tags(str(step["text"])).strip(),
+                        }
+                    )
+            elif block.block_type == "checklist":
+                data["supply"] = [{"@type": "HowToSupply", "name": item} for item in block.value["items"]]
+        data["step"] = steps
+        if self.last_published_at:
+            data["dateModified"] = self.last_published_at.isoformat()
+        return data
+
 
 # --- news, notices, events --------------------------------------------------------------------------
 
@@ -374,7 +496,9 @@ class NewsIndexPage(VillageBasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["news"] = NewsPage.objects.child_of(self).live().select_related("hero_image").order_by("-date")
+        context["news"] = (
+            NewsPage.objects.child_of(self).live().select_related("hero_image").order_by("-date")
+        )
         context["notices"] = NoticePage.objects.child_of(self).live().current().order_by("-date")
         return context
 
@@ -388,7 +512,10 @@ class NewsPage(VillageBasePage):
     body = StreamField(ArticleStreamBlock(), verbose_name=_("body"))
 
     content_panels = [
-        *Page.content_panels, FieldPanel("date"), FieldPanel("summary"), FieldPanel("hero_image"),
+        *Page.content_panels,
+        FieldPanel("date"),
+        FieldPanel("summary"),
+        FieldPanel("hero_image"),
         FieldPanel("body"),
     ]
     search_text_fields = ("summary", "body")
@@ -397,6 +524,18 @@ class NewsPage(VillageBasePage):
 
     class Meta:
         verbose_name = _("news article")
+
+    def structured_data(self, request) -> dict:
+        data = self._schema_base(request, "NewsArticle")
+        data["headline"] = self.title
+        data["description"] = self.summary
+        data["datePublished"] = self.date.isoformat()
+        if self.last_published_at:
+            data["dateModified"] = self.last_published_at.isoformat()
+        commune = self.commune
+        if commune is not None:
+            data["publisher"] = {"@type": "GovernmentOrganization", "name": commune.title}
+        return data
 
 
 class NoticeQuerySet(PageQuerySet):
@@ -448,6 +587,13 @@ class NoticePage(VillageBasePage):
     def is_expired(self) -> bool:
         return self.expires_at <= timezone.now()
 
+    def structured_data(self, request) -> dict:
+        data = self._schema_base(request, "SpecialAnnouncement")
+        data["datePosted"] = self.date.isoformat()
+        data["expires"] = self.expires_at.isoformat()
+        data["text"] = strip_tags(self.body).strip()
+        return data
+
 
 class EventIndexPage(VillageBasePage):
     """The commune's calendar of festivals, markets and training days."""
@@ -490,7 +636,10 @@ class EventPage(VillageBasePage):
     content_panels = [
         *Page.content_panels,
         FieldRowPanel([FieldPanel("start"), FieldPanel("end")]),
-        FieldPanel("location"), FieldPanel("kind"), FieldPanel("summary"), FieldPanel("hero_image"),
+        FieldPanel("location"),
+        FieldPanel("kind"),
+        FieldPanel("summary"),
+        FieldPanel("hero_image"),
         FieldPanel("body"),
     ]
     objects = PageManager.from_queryset(EventQuerySet)()
@@ -505,6 +654,28 @@ class EventPage(VillageBasePage):
         super().clean()
         if self.start and self.end and self.end < self.start:
             raise ValidationError({"end": _("An event cannot end before it starts.")})
+
+    def structured_data(self, request) -> dict:
+        data = self._schema_base(request, "Event")
+        data.update(
+            {
+                "description": self.summary,
+                "startDate": self.start.isoformat(),
+                "endDate": self.end.isoformat(),
+                "eventStatus": "https://schema.org/EventScheduled",
+                "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
+                "location": {
+                    "@type": "Place",
+                    "name": self.location,
+                    "address": {"@type": "PostalAddress", "addressCountry": "VN"},
+                },
+            }
+        )
+        commune = self.commune
+        if commune is not None:
+            data["organizer"] = {"@type": "GovernmentOrganization", "name": commune.title}
+            data["location"]["address"]["addressLocality"] = commune.title
+        return data
 
 
 @register_setting(icon="cog")
