@@ -159,7 +159,9 @@ class AssistanceConsent(models.Model):
         verbose_name_plural = _("assistance consents")
         constraints = [
             models.UniqueConstraint(
-                fields=["household", "helper"], condition=Q(revoked_at__isnull=True), name="one_active_consent"
+                fields=["household", "helper"],
+                condition=Q(revoked_at__isnull=True),
+                name="one_active_consent",
             ),
         ]
 

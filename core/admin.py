@@ -5,7 +5,15 @@ from .models import Event
 
 @admin.register(Event)
 class EventAdmin(admin.ModelAdmin):
-    list_display = ["name", "occurred_at", "actor", "on_behalf_of", "commune_id", "subject_type", "subject_id"]
+    list_display = [
+        "name",
+        "occurred_at",
+        "actor",
+        "on_behalf_of",
+        "commune_id",
+        "subject_type",
+        "subject_id",
+    ]
     list_filter = ["name"]
     search_fields = ["name", "subject_id"]
     readonly_fields = [field.name for field in Event._meta.fields]

@@ -130,7 +130,9 @@ class VideoIdBlock(blocks.CharBlock):
     def clean(self, value):
         value = super().clean(value)
         if not _VIDEO_ID.match(value or ""):
-            raise ValidationError(_("Enter the video's id, for example dQw4w9WgXcQ (letters, digits, - and _)."))
+            raise ValidationError(
+                _("Enter the video's id, for example dQw4w9WgXcQ (letters, digits, - and _).")
+            )
         return value
 
 

@@ -37,7 +37,8 @@ def sanitize_image(data: bytes, name: str) -> tuple[bytes, str, str]:
             target_format = CONVERTED_FORMATS.get(source_format, source_format)
             if target_format not in OUTPUT_FORMATS:
                 raise ValidationError(
-                    _("This image format is not accepted. Use JPEG, PNG or WebP."), code="invalid_image_format"
+                    _("This image format is not accepted. Use JPEG, PNG or WebP."),
+                    code="invalid_image_format",
                 )
             image.load()
             oriented = ImageOps.exif_transpose(image)

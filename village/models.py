@@ -303,8 +303,8 @@ class CommunePage(VillageBasePage):
                 raise ValidationError(
                     {
                         "primary_colour": _(
-                            "White text on %(colour)s has a contrast of %(ratio).1f:1; WCAG AA needs at least "
-                            "4.5:1. Choose a darker colour."
+                            "White text on %(colour)s has a contrast of %(ratio).1f:1; WCAG AA needs at "
+                            "least 4.5:1. Choose a darker colour."
                         )
                         % {"colour": self.primary_colour, "ratio": ratio}
                     }

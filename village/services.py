@@ -111,10 +111,14 @@ def add_commune_member(*, commune: CommunePage, user, role: Role, actor=None):
 
 def communes_of(user) -> list[int]:
     """Ids of the commune pages (every language) whose workspace groups the user belongs to."""
-    keys = CommuneWorkspace.objects.filter(
-        editors__in=user.groups.all()
-    ).values_list("translation_key", flat=True).union(
-        CommuneWorkspace.objects.filter(moderators__in=user.groups.all()).values_list("translation_key", flat=True)
+    keys = (
+        CommuneWorkspace.objects.filter(editors__in=user.groups.all())
+        .values_list("translation_key", flat=True)
+        .union(
+            CommuneWorkspace.objects.filter(moderators__in=user.groups.all()).values_list(
+                "translation_key", flat=True
+            )
+        )
     )
     return list(CommunePage.objects.filter(translation_key__in=list(keys)).values_list("pk", flat=True))
 

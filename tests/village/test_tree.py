@@ -41,7 +41,8 @@ def test_each_page_type_allows_exactly_its_children(parent):
 
 
 def test_only_the_home_page_may_sit_at_the_root(db):
-    assert [model for model in ALLOWED_CHILDREN if model.can_create_at(Page.get_first_root_node())] == [HomePage]
+    root = Page.get_first_root_node()
+    assert [model for model in ALLOWED_CHILDREN if model.can_create_at(root)] == [HomePage]
 
 
 def test_building_a_commune_out_of_place_is_refused(site_tree):

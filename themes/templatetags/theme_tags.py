@@ -27,7 +27,7 @@ def jsonld(data) -> str:
     payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str).translate(
         _SCRIPT_ESCAPES
     )
-    return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))  # noqa: S308
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))
 
 
 @register.simple_tag(takes_context=True)
