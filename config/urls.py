@@ -7,10 +7,12 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
-from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from config.settings.environment import env_bool
+from core import views as core_views
 from village import views as village_views
+from village.sitemaps import sitemap
 
 urlpatterns = [
     path("django-admin/", admin.site.urls),
@@ -21,6 +23,10 @@ urlpatterns = [
     path("sw.js", village_views.service_worker, name="service_worker"),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
+
+if env_bool("BENCH_BARE_VIEW", False):
+    # The baseline view of bench/pages.py; never routed unless the benchmark asks for it.
+    urlpatterns.insert(0, path("__bench__/bare/", core_views.bare, name="bench_bare"))
 
 if getattr(settings, "SERVE_MEDIA", False):
     urlpatterns += [re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})]

@@ -23,3 +23,7 @@ if not DATABASE_URL:  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": ":memory:"}  # noqa: F405
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
 WAGTAILADMIN_BASE_URL = "http://testserver"
+# Static files straight from the apps (no collectstatic), also for the live server of browser tests.
+STATIC_ROOT = Path(tempfile.mkdtemp(prefix="svp-static-"))
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
