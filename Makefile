@@ -1,0 +1,70 @@
+# Smart Village Platform — the two commands of the quick start are `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: run serve worker test test-postgres test-browser lint format check messages migrate demo bench-pages bench-smoke clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+messages: $(VENV)/.installed
+	@$(MANAGE) compilemessages --ignore=.venv --ignore=var >/dev/null
+
+migrate: messages
+	@mkdir -p var
+	$(MANAGE) migrate --noinput
+
+demo: migrate
+	$(MANAGE) load_demo
+
+## make run: install, migrate SQLite, load the demo, print the logins, serve on :8000 with a task worker
+run: demo
+	@echo "Serving on http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
+	@$(MANAGE) db_worker --interval 2 & worker=$$!; \
+	trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+worker: $(VENV)/.installed
+	$(MANAGE) db_worker
+
+## make test: the whole suite (SQLite unless DATABASE_URL is set; browser tests when Chromium is there)
+test: messages
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+test-postgres: messages
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/1} \
+		$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.installed
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+check: messages
+	$(MANAGE) makemigrations --check --dry-run
+	SECRET_KEY=ci-check-$$(date +%s)-not-secret-at-all-but-long-enough-for-the-check ALLOWED_HOSTS=example.org \
+		DJANGO_SETTINGS_MODULE=config.settings.production $(MANAGE) check --deploy --fail-level WARNING
+
+## make bench-pages: gunicorn (production settings) on the demo data; req/s, p50/p95 vs a bare view, page weight
+bench-pages: messages
+	$(PY) bench/pages.py
+
+bench-smoke: messages
+	$(PY) bench/pages.py --smoke
+
+clean:
+	rm -rf var $(VENV)
