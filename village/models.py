@@ -303,7 +303,7 @@ class CommunePage(VillageBasePage):
                 raise ValidationError(
                     {
                         "primary_colour": _(
-                            "White text on %(colour)s has a contrast of %(ratio).1f:1; WCAG AA needs at "
+                            "White text on %(colour)s has a contrast of %(ratio).2f:1; WCAG AA needs at "
                             "least 4.5:1. Choose a darker colour."
                         )
                         % {"colour": self.primary_colour, "ratio": ratio}
