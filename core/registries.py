@@ -67,6 +67,40 @@ class Searchable:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class PayableSummary:
+    """What ``payments`` needs to know about one thing to be paid (an order, a booking).
+
+    ``amount`` is in VND (whole đồng). ``payee_id`` is the user who is owed the money (producer, host);
+    ``reference`` is the short code a buyer types into a bank transfer (``LS2611ABCD``).
+    """
+
+    kind: str
+    payable_id: str
+    amount: int
+    reference: str
+    description: str
+    payee_id: int | None
+    commune_id: int | None = None
+    buyer_email: str = ""
+
+
+@dataclass(frozen=True)
+class Payable:
+    """A kind of thing that can be paid for, registered under ``kind`` (e.g. ``market.order``).
+
+    ``payments`` knows no domain: it asks ``summarize(payable_id)`` for the amount and reference, and calls
+    ``on_paid(payable_id, payment)`` / ``on_refunded(payable_id, refund)`` inside its own transaction when
+    money arrives or goes back. ``refundable_amount(payable_id)`` says how much the domain's rules allow.
+    """
+
+    kind: str
+    summarize: Callable[[str], PayableSummary]
+    on_paid: Callable[[str, Any], None]
+    on_refunded: Callable[[str, Any], None]
+    refundable_amount: Callable[[str], int] | None = None
+
+
 event_handlers = Registry("event handlers")
 payables = Registry("payables")
 indicators = Registry("indicators")
