@@ -1,11 +1,12 @@
 """Views outside the page tree: search, robots.txt, the service worker and the offline page."""
 
-from pathlib import Path
+import hashlib
+import json
 
-from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 from wagtail.models import Locale, Page
@@ -43,14 +44,22 @@ def robots_txt(request):
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
-SERVICE_WORKER = Path(settings.BASE_DIR) / "themes" / "static" / "themes" / "sw.js"
-
-
 @require_GET
 @cache_control(max_age=0, no_cache=True)
 def service_worker(request):
-    """The service worker must be served from the site root to control every page."""
-    response = FileResponse(SERVICE_WORKER.open("rb"), content_type="application/javascript")
+    """The service worker, served from the site root to control every page.
+
+    It precaches the fingerprinted stylesheet and script the pages link to (not second copies under
+    other names) and both offline pages; its static cache is named after them, so a deploy renews it.
+    """
+    precache = [static("themes/site.css"), static("themes/site.js"), "/vi/offline/", "/en/offline/"]
+    version = hashlib.sha256("|".join(precache).encode()).hexdigest()[:12]
+    response = render(
+        request,
+        "sw.js",
+        {"precache": json.dumps(precache), "version": version},
+        content_type="application/javascript",
+    )
     response["Service-Worker-Allowed"] = "/"
     return response
 

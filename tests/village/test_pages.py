@@ -180,7 +180,9 @@ def test_robots_sitemap_service_worker_and_offline_page(site_tree, client):
     assert worker.status_code == 200
     assert worker["Service-Worker-Allowed"] == "/"
     assert worker["Content-Type"] == "application/javascript"
-    assert b"svp-pages-v1" in b"".join(worker.streaming_content)
+    assert b"svp-pages-v1" in worker.content
+    precache = b'["/static/themes/site.css", "/static/themes/site.js", "/vi/offline/", "/en/offline/"]'
+    assert b"var PRECACHE = " + precache + b";" in worker.content
 
     offline = client.get("/en/offline/")
     assert offline.status_code == 200

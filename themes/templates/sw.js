@@ -2,10 +2,11 @@
    offline. Network first for pages (fresh when there is signal), cache fallback, then the offline
    page; cache first for our static files. No third-party requests. */
 "use strict";
-var STATIC_CACHE = "svp-static-v1";
+/* Rendered by village.views.service_worker with the fingerprinted static URLs. */
+var STATIC_CACHE = "svp-static-{{ version }}";
 var PAGE_CACHE = "svp-pages-v1";
 var MAX_PAGES = 60;
-var PRECACHE = ["/static/themes/site.css", "/static/themes/site.js", "/vi/offline/", "/en/offline/"];
+var PRECACHE = {{ precache|safe }};
 
 self.addEventListener("install", function (event) {
   event.waitUntil(
