@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.core.files.images import ImageFile
 from django.utils import timezone
 from PIL import Image
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Collection, Locale, Page, Site
 
 from accounts.models import Role, User
 from village.models import (
@@ -200,11 +200,18 @@ def build_commune(
     return pages
 
 
+def _tree_roots(vi: Locale) -> Page:
+    """The page tree's and the collections' roots, which Wagtail's migrations create and a flush removes."""
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
+    return Page.get_first_root_node() or Page.add_root(title="Root", slug="root", locale=vi)
+
+
 def build_site(with_english: bool = True) -> dict:
     """Home → province → two communes (A: Tả Van, B: Bắc Hà), in vi and (optionally) en."""
     vi = Locale.objects.get_or_create(language_code="vi")[0]
     en = Locale.objects.get_or_create(language_code="en")[0] if with_english else None
-    root = Page.get_first_root_node()
+    root = _tree_roots(vi)
     for placeholder in Page.objects.child_of(root).filter(content_type__model="page"):
         Site.objects.filter(root_page=placeholder).delete()
         placeholder.delete()

@@ -24,6 +24,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
     # our floors, top to bottom
+    "market",
     "village",
     "accounts",
     "core",
