@@ -59,11 +59,26 @@ class EventHandler:
 
 
 @dataclass(frozen=True)
+class SearchHit:
+    """One result another app contributes to the site search, ready to show."""
+
+    title: str
+    url: str
+    summary: str = ""
+    kind: str = ""
+
+
+@dataclass(frozen=True)
 class Searchable:
-    """A model that the site search page queries, with a label and how to describe a result."""
+    """Something the one site search page (in ``village``) also looks through, besides pages.
+
+    ``search(words, limit)`` gets the visitor's words already folded (no diacritics) and returns at most
+    ``limit`` :class:`SearchHit`; ``more_url(query)`` links to the app's own full search for the query.
+    """
 
     label: str
-    queryset: Callable[[], Any]
+    search: Callable[[list[str], int], list[SearchHit]]
+    more_url: Callable[[str], str] | None = None
     order: int = 100
 
 

@@ -18,7 +18,6 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from wagtail.search import index
 
 from core.text import folded_words
 
@@ -169,7 +168,7 @@ class ProductQuerySet(ModeratedQuerySet):
         return self.filter(stock__gt=0)
 
 
-class Product(index.Indexed, models.Model):
+class Product(models.Model):
     """A product listing: price in VND per unit, stock in units, a minimum order, harvest months."""
 
     producer = models.ForeignKey(Producer, on_delete=models.PROTECT, related_name="products")
@@ -210,13 +209,6 @@ class Product(index.Indexed, models.Model):
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     objects = ProductQuerySet.as_manager()
-
-    search_fields = [
-        index.SearchField("folded_text"),
-        index.SearchField("name_vi", boost=2),
-        index.FilterField("review_status"),
-        index.FilterField("category"),
-    ]
 
     class Meta:
         verbose_name = _("product")

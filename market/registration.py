@@ -1,13 +1,38 @@
 """What market registers with the floors below: searchable products (site search) and orders as payables."""
 
-from core.registries import Searchable, searchables
+from urllib.parse import urlencode
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from core.money import format_vnd
+from core.registries import Searchable, SearchHit, searchables
 
 
-def _listed_products():
+def search_products(words: list[str], limit: int) -> list[SearchHit]:
+    """Listed products whose folded text holds every word, newest first, as site-search hits."""
     from .models import Product
 
-    return Product.objects.listed()
+    products = Product.objects.listed().select_related("producer")
+    for word in words:
+        products = products.filter(folded_text__icontains=word)
+    return [
+        SearchHit(
+            title=product.name,
+            url=reverse("market:product", args=[product.slug]),
+            summary=f"{format_vnd(product.price)} / {product.get_unit_display()} · {product.producer.name}",
+            kind="product",
+        )
+        for product in products.order_by("-updated_at", "-id")[:limit]
+    ]
+
+
+def catalogue_search_url(query: str) -> str:
+    return reverse("market:catalogue") + "?" + urlencode({"q": query})
 
 
 def register() -> None:
-    searchables.register("market.product", Searchable(label="products", queryset=_listed_products, order=20))
+    searchables.register(
+        "market.product",
+        Searchable(label=_("Products"), search=search_products, more_url=catalogue_search_url, order=20),
+    )

@@ -7,6 +7,7 @@ editors submit, the commune's moderators approve.
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from wagtail.log_actions import get_active_log_context
 from wagtail.models import (
     Collection,
     GroupApprovalTask,
@@ -153,9 +154,19 @@ def record_page_change(*, page: Page, action: str, actor=None) -> None:
     transaction.on_commit(bump_page_cache)
 
 
+def _acting_user(revision=None):
+    """Who is publishing: the admin user of the current request (Wagtail's log context), else the
+    revision's author (e.g. scheduled publishing). A moderator who approves an editor's revision is
+    the actor, not the editor who wrote it."""
+    context_user = get_active_log_context().user
+    if context_user is not None:
+        return context_user
+    return getattr(revision, "user", None)
+
+
 def page_published_adapter(sender, instance, revision=None, **kwargs):
-    record_page_change(page=instance, action="published", actor=getattr(revision, "user", None))
+    record_page_change(page=instance, action="published", actor=_acting_user(revision))
 
 
 def page_unpublished_adapter(sender, instance, **kwargs):
-    record_page_change(page=instance, action="unpublished")
+    record_page_change(page=instance, action="unpublished", actor=_acting_user())

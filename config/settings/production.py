@@ -1,13 +1,15 @@
 """Production: refuses to start without its secrets; secure cookies, HSTS, manifest static files."""
 
+from django.core.exceptions import ImproperlyConfigured
+
 from .base import *  # noqa: F403
 from .environment import env_bool, env_int, env_list, env_str, require
 
 DEBUG = False
 SECRET_KEY = require("SECRET_KEY")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
-if not ALLOWED_HOSTS:
-    require("ALLOWED_HOSTS")
+if not ALLOWED_HOSTS:  # unset, blank or only separators (" , ")
+    raise ImproperlyConfigured("The environment variable ALLOWED_HOSTS is required in production.")
 
 STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY", "")
 if STRIPE_SECRET_KEY:
