@@ -29,10 +29,12 @@ demo: migrate
 	$(MANAGE) load_demo
 
 ## make run: install, migrate SQLite, load the demo, print the logins, serve on :8000 with a task worker
+## and the periodic scheduler (expired stock holds, stale payments)
 run: demo
 	@echo "Serving on http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
 	@$(MANAGE) db_worker --interval 2 & worker=$$!; \
-	trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+	$(MANAGE) run_periodic & periodic=$$!; \
+	trap "kill $$worker $$periodic 2>/dev/null" EXIT INT TERM; \
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 worker: $(VENV)/.installed

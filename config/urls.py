@@ -22,6 +22,7 @@ urlpatterns = [
     path("robots.txt", village_views.robots_txt, name="robots_txt"),
     path("sw.js", village_views.service_worker, name="service_worker"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("payments/", include("payments.urls")),
 ]
 
 if env_bool("BENCH_BARE_VIEW", False):
@@ -34,6 +35,8 @@ if getattr(settings, "SERVE_MEDIA", False):
 urlpatterns += i18n_patterns(
     path("search/", village_views.search, name="search"),
     path("offline/", village_views.offline, name="offline"),
+    path("my/shop/", include("market.shop_urls")),
+    path("market/", include("market.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

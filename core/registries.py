@@ -6,7 +6,8 @@ Each app fills them in its ``AppConfig.ready()`` with plain calls — no Django 
   outbox deliveries for partner webhooks).
 * ``payables``: kinds of thing that can be paid for (orders, bookings); ``payments`` calls them back.
 * ``indicators``: computed digital-village indicators that ``village`` shows.
-* ``searchables``: models that the one site search page (in ``village``) queries.
+* ``searchables``: what the one site search page (in ``village``) looks through besides pages.
+* ``periodic_jobs``: tasks to enqueue on a schedule (``manage.py run_periodic``).
 """
 
 import fnmatch
@@ -116,10 +117,19 @@ class Payable:
     refundable_amount: Callable[[str], int] | None = None
 
 
+@dataclass(frozen=True)
+class PeriodicJob:
+    """A task enqueued every ``every_seconds`` by ``manage.py run_periodic`` (holds expiry, payments…)."""
+
+    task: Any
+    every_seconds: int
+
+
 event_handlers = Registry("event handlers")
 payables = Registry("payables")
 indicators = Registry("indicators")
 searchables = Registry("searchables")
+periodic_jobs = Registry("periodic jobs")
 
 
 def handlers_for(event_name: str) -> list[Callable[[Any], None]]:

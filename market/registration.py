@@ -2,11 +2,22 @@
 
 from urllib.parse import urlencode
 
+from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.money import format_vnd
-from core.registries import Searchable, SearchHit, searchables
+from core.registries import (
+    EventHandler,
+    Payable,
+    PeriodicJob,
+    Searchable,
+    SearchHit,
+    event_handlers,
+    payables,
+    periodic_jobs,
+    searchables,
+)
 
 
 def search_products(words: list[str], limit: int) -> list[SearchHit]:
@@ -31,7 +42,31 @@ def catalogue_search_url(query: str) -> str:
     return reverse("market:catalogue") + "?" + urlencode({"q": query})
 
 
+def enqueue_order_email(event) -> None:
+    """Event handler: after the transaction commits, email the buyer and the producer about the order."""
+    from .tasks import send_order_email_task
+
+    transaction.on_commit(lambda: send_order_email_task.enqueue(event.pk))
+
+
 def register() -> None:
+    from .services import payments as order_payments
+    from .tasks import release_expired_holds_task
+
+    payables.register(
+        order_payments.PAYABLE_KIND,
+        Payable(
+            kind=order_payments.PAYABLE_KIND,
+            summarize=order_payments.summarize,
+            on_paid=order_payments.on_paid,
+            on_refunded=order_payments.on_refunded,
+            refundable_amount=order_payments.refundable_amount,
+        ),
+    )
+    event_handlers.register("market.order-emails", EventHandler("market.order.*", enqueue_order_email))
+    periodic_jobs.register(
+        "market.release-expired-holds", PeriodicJob(release_expired_holds_task, every_seconds=60)
+    )
     searchables.register(
         "market.product",
         Searchable(label=_("Products"), search=search_products, more_url=catalogue_search_url, order=20),

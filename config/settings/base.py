@@ -5,9 +5,11 @@ backend; setting ``DATABASE_URL``, ``REDIS_URL`` or ``ELASTICSEARCH_URL`` moves 
 real service (see README, configuration table).
 """
 
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from core.search_analysis import elasticsearch_index_settings as _elasticsearch_index_settings
@@ -25,6 +27,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 INSTALLED_APPS = [
     # our floors, top to bottom
     "market",
+    "payments",
     "village",
     "accounts",
     "core",
@@ -231,6 +234,38 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
+
+# --- market ---------------------------------------------------------------------------------------
+# Minutes a checkout holds stock unpaid (bank transfer; card payments hold at least the Stripe session
+# plus five minutes); hours a producer has to accept a cash-on-delivery order.
+MARKET_HOLD_MINUTES = env_int("MARKET_HOLD_MINUTES", 30)
+MARKET_COD_ACCEPT_HOURS = env_int("MARKET_COD_ACCEPT_HOURS", 48)
+
+# --- payments -------------------------------------------------------------------------------------
+# Cash on delivery and VietQR are always on; Stripe (cards) when STRIPE_SECRET_KEY is set.
+STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY", "")
+STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET", "")
+STRIPE_API_BASE = env_str("STRIPE_API_BASE", "https://api.stripe.com")
+STRIPE_TIMEOUT_SECONDS = env_int("STRIPE_TIMEOUT_SECONDS", 10)
+STRIPE_MAX_NETWORK_RETRIES = env_int("STRIPE_MAX_NETWORK_RETRIES", 2)
+# The platform's fee on money it collects (Stripe, VietQR to the platform account), in percent; the fee
+# is rounded half up to a whole đồng (payments/fees.py).
+try:
+    PLATFORM_FEE_PERCENT = Decimal(env_str("PLATFORM_FEE_PERCENT", "5"))
+except InvalidOperation as _error:
+    raise ImproperlyConfigured("PLATFORM_FEE_PERCENT must be a number, e.g. 5 or 2.5") from _error
+if not Decimal(0) <= PLATFORM_FEE_PERCENT <= Decimal(100):
+    raise ImproperlyConfigured("PLATFORM_FEE_PERCENT must be between 0 and 100")
+# How long a Stripe Checkout Session stays open (Stripe allows 30 minutes to 24 hours).
+PAYMENTS_CHECKOUT_MINUTES = env_int("PAYMENTS_CHECKOUT_MINUTES", 30)
+# How long a VietQR transfer is awaited before the payment expires.
+PAYMENTS_TRANSFER_HOURS = env_int("PAYMENTS_TRANSFER_HOURS", 48)
+# VietQR to a payee without their own bank account goes to the platform's account (then the ledger).
+PAYMENTS_VIETQR_COLLECTS_TO_PLATFORM = env_bool("PAYMENTS_VIETQR_COLLECTS_TO_PLATFORM", True)
+# The platform's account for VietQR transfers (demo values in development; empty in production).
+PLATFORM_BANK_BIN = env_str("PLATFORM_BANK_BIN", "970436")
+PLATFORM_BANK_ACCOUNT = env_str("PLATFORM_BANK_ACCOUNT", "0011001932418")
+PLATFORM_BANK_ACCOUNT_NAME = env_str("PLATFORM_BANK_ACCOUNT_NAME", "LANG SO DEMO")
 
 # --- email ----------------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -14,6 +14,10 @@ if not ALLOWED_HOSTS:  # unset, blank or only separators (" , ")
 STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY", "")
 if STRIPE_SECRET_KEY:
     STRIPE_WEBHOOK_SECRET = require("STRIPE_WEBHOOK_SECRET")
+# No demo bank account in production: VietQR to the platform needs the real one (else it is refused).
+PLATFORM_BANK_BIN = env_str("PLATFORM_BANK_BIN", "")
+PLATFORM_BANK_ACCOUNT = env_str("PLATFORM_BANK_ACCOUNT", "")
+PLATFORM_BANK_ACCOUNT_NAME = env_str("PLATFORM_BANK_ACCOUNT_NAME", "")
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -46,11 +46,21 @@ def new_reference(prefix: str) -> str:
 
 
 def hold_minutes() -> int:
-    return int(getattr(settings, "MARKET_HOLD_MINUTES", 30))
+    return int(settings.MARKET_HOLD_MINUTES)
 
 
 def cash_on_delivery_hold_hours() -> int:
-    return int(getattr(settings, "MARKET_COD_ACCEPT_HOURS", 48))
+    return int(settings.MARKET_COD_ACCEPT_HOURS)
+
+
+def hold_for(payment_method: str) -> timedelta:
+    """How long stock stays held unpaid: producers answer cash orders within two days; a card payment's
+    Stripe session lives at least 30 minutes, so its hold outlives the session by five minutes."""
+    if payment_method == PaymentMethod.CASH_ON_DELIVERY:
+        return timedelta(hours=cash_on_delivery_hold_hours())
+    if payment_method == PaymentMethod.CARD:
+        return timedelta(minutes=max(hold_minutes(), int(settings.PAYMENTS_CHECKOUT_MINUTES) + 5))
+    return timedelta(minutes=hold_minutes())
 
 
 def _check_quantity(quantity) -> int:
@@ -264,11 +274,7 @@ def place_order(
                     f"{producer.name} does not take bank transfers yet.",
                 )
             subtotal = sum(product.price * quantity for product, quantity in lines)
-            hold = (
-                timedelta(hours=cash_on_delivery_hold_hours())
-                if payment_method == PaymentMethod.CASH_ON_DELIVERY
-                else timedelta(minutes=hold_minutes())
-            )
+            hold = hold_for(payment_method)
             order = Order.objects.create(
                 checkout=checkout,
                 reference=new_reference("DH"),

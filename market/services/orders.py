@@ -13,6 +13,7 @@ from core.events import record_event
 from ..acting import acting_for_producer
 from ..exceptions import MarketError, MarketErrorCode
 from ..models import CancelledBy, Order, OrderStatus, PaymentMethod
+from . import payments as order_payments
 from .checkout import give_back_stock
 
 S = OrderStatus
@@ -105,11 +106,15 @@ def ship_order(*, order: Order, actor, tracking_note: str = "") -> Order:
 
 
 def mark_delivered(*, order: Order, actor) -> Order:
-    """The producer (or the buyer) says the goods arrived."""
+    """The producer (or the buyer) says the goods arrived; for cash on delivery the producer took the cash."""
     if actor is not None and order.buyer_id == getattr(actor, "pk", None):
         return _transition(order.pk, S.DELIVERED, event_kwargs={"actor": actor})
     acting = acting_for_producer(user=actor, producer=order.producer)
-    return _transition(order.pk, S.DELIVERED, event_kwargs=acting.event_kwargs)
+    order = _transition(order.pk, S.DELIVERED, event_kwargs=acting.event_kwargs)
+    if order.payment_method == PaymentMethod.CASH_ON_DELIVERY:
+        order_payments.confirm_cash_on_delivery(order=order, payee=order.producer.owner)
+        order.refresh_from_db()
+    return order
 
 
 def complete_order(*, order: Order, actor) -> Order:
@@ -142,7 +147,7 @@ def cancel_order(*, order: Order, actor, reason: str, as_buyer: bool, access_tok
         event_kwargs = {"actor": actor}
     else:
         event_kwargs = acting_for_producer(user=actor, producer=order.producer).event_kwargs
-    return _transition(
+    order = _transition(
         order.pk,
         S.CANCELLED,
         event_kwargs=event_kwargs,
@@ -150,6 +155,10 @@ def cancel_order(*, order: Order, actor, reason: str, as_buyer: bool, access_tok
         cancellation_reason=reason[:300],
         cancelled_by=CancelledBy.BUYER if as_buyer else CancelledBy.PRODUCER,
     )
+    if order.paid_at is not None:  # money already collected goes back (outside the order's transaction)
+        order_payments.refund_cancelled_order(order=order, actor=actor)
+        order.refresh_from_db()
+    return order
 
 
 def mark_refunded(*, order_id: int, amount: int) -> Order:

@@ -32,7 +32,9 @@ def test_an_anonymous_visitor_gets_the_cached_page_until_something_is_published(
     assert "Kích hoạt VNeID mức 2 (cập nhật)" in third.text
 
 
-def test_publishing_any_page_invalidates_every_cached_page(site_tree, client, django_capture_on_commit_callbacks):
+def test_publishing_any_page_invalidates_every_cached_page(
+    site_tree, client, django_capture_on_commit_callbacks
+):
     commune_b = site_tree["b"]["commune"]
     client.get(commune_b.url)
     assert client.get(commune_b.url)["X-Page-Cache"] == "hit"

@@ -21,7 +21,8 @@ def test_a_commune_colour_too_light_for_white_text_is_refused_with_the_ratio(sit
     with translation.override("en"), pytest.raises(ValidationError) as refused:
         commune.full_clean()
     assert refused.value.message_dict["primary_colour"] == [
-        "White text on #777777 has a contrast of 4.48:1; WCAG AA needs at least 4.5:1. Choose a darker colour."
+        "White text on #777777 has a contrast of 4.48:1; WCAG AA needs at least 4.5:1. "
+        "Choose a darker colour."
     ]
 
 

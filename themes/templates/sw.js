@@ -6,6 +6,8 @@
 var STATIC_CACHE = "svp-static-{{ version }}";
 var PAGE_CACHE = "svp-pages-v1";
 var MAX_PAGES = 60;
+/* Pages with personal data (a shop's orders, a buyer's cart, checkout and orders) are never stored. */
+var PRIVATE = /^\/(vi|en)\/(my\/|market\/(cart|checkout|my-orders)\/)/;
 var PRECACHE = {{ precache|safe }};
 
 self.addEventListener("install", function (event) {
@@ -35,7 +37,8 @@ function trim(cache) {
 function isPage(request, url) {
   return request.mode === "navigate" && url.origin === self.location.origin &&
     !url.pathname.startsWith("/admin") && !url.pathname.startsWith("/django-admin") &&
-    !url.pathname.startsWith("/api") && !/\/search\//.test(url.pathname);
+    !url.pathname.startsWith("/api") && !/\/search\//.test(url.pathname) &&
+    !PRIVATE.test(url.pathname);
 }
 
 self.addEventListener("fetch", function (event) {

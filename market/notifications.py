@@ -1,0 +1,68 @@
+"""Order emails: at each step the buyer and the producer hear what happened, in their language.
+
+The ``market.order.*`` event handler (``market.registration``) enqueues one email job per event after the
+transaction commits; the job sends to the buyer (account email or the guest's email) and to the
+producer's owner when they have an email. Console backend in development.
+"""
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from core.models import Event
+
+from .models import Order
+
+SUBJECTS = {
+    "market.order.placed": lambda: _("Order %(reference)s received"),
+    "market.order.confirmed": lambda: _("Order %(reference)s confirmed"),
+    "market.order.shipped": lambda: _("Order %(reference)s is on its way"),
+    "market.order.delivered": lambda: _("Order %(reference)s delivered"),
+    "market.order.completed": lambda: _("Order %(reference)s completed"),
+    "market.order.cancelled": lambda: _("Order %(reference)s cancelled"),
+    "market.order.refunded": lambda: _("Order %(reference)s refunded"),
+}
+
+
+def _recipients(order: Order) -> list[tuple[str, str, str]]:
+    """(email, language, role) for the buyer and the producer, when they have an email address."""
+    people = []
+    buyer_email = order.checkout.buyer_email or (order.buyer.email if order.buyer else "")
+    if buyer_email:
+        people.append((buyer_email, order.buyer.preferred_language if order.buyer else "vi", "buyer"))
+    owner = order.producer.owner
+    if owner.email:
+        people.append((owner.email, owner.preferred_language, "producer"))
+    return people
+
+
+def send_order_email(*, event_id: int) -> int:
+    event = Event.objects.filter(pk=event_id, name__in=SUBJECTS).first()
+    if event is None:
+        return 0
+    order = (
+        Order.objects.select_related("checkout", "buyer", "producer__owner")
+        .prefetch_related("lines")
+        .filter(pk=event.subject_id)
+        .first()
+    )
+    if order is None:
+        return 0
+    sent = 0
+    for email, language, role in _recipients(order):
+        with translation.override(language or "vi"):
+            subject = SUBJECTS[event.name]() % {"reference": order.reference}
+            body = render_to_string(
+                "market/email/order_update.txt",
+                {
+                    "order": order,
+                    "event": event,
+                    "role": role,
+                    "subject": subject,
+                    "base_url": settings.WAGTAILADMIN_BASE_URL,
+                },
+            )
+        sent += EmailMessage(subject=subject, body=body, to=[email]).send()
+    return sent

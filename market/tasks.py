@@ -1,0 +1,19 @@
+"""Background work of the market (Django tasks API: database worker here, Redis/RQ when scaled out)."""
+
+from django_tasks import task
+
+
+@task()
+def release_expired_holds_task() -> int:
+    """Cancel unpaid orders whose stock hold expired and give the stock back."""
+    from .services import release_expired_holds
+
+    return release_expired_holds()
+
+
+@task()
+def send_order_email_task(event_id: int) -> int:
+    """Tell the buyer and the producer what just happened to an order (one event, one email each)."""
+    from .notifications import send_order_email
+
+    return send_order_email(event_id=event_id)

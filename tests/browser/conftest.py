@@ -1,0 +1,167 @@
+"""Browser fixtures: one headless Debian Chromium per module, a fresh context per test.
+
+Playwright's sync API keeps an asyncio loop running in the test thread, and Django refuses ORM
+calls from a thread with a running loop (``SynchronousOnlyOperation``). The tests here only read
+the database between browser steps, from the one test thread, so ``DJANGO_ALLOW_ASYNC_UNSAFE`` is
+set for the lifetime of the browser (one module) and restored afterwards.
+
+Playwright never downloads a browser here: it drives ``CHROMIUM_PATH`` (default
+``/usr/bin/chromium``). Without it the tests skip — or fail when ``REQUIRE_BROWSER`` is set (CI).
+"""
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from wagtail.models import Collection, Locale, Page
+
+from tests import factories
+from tests.conftest import require_or_skip
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+NO_BROWSER = "skipped: no browser (Chromium)"
+DEFAULT_TIMEOUT_MS = 15_000
+
+
+def artefact_directory() -> Path:
+    """Where screenshots go: ``BROWSER_ARTEFACTS`` or the system's temporary directory (``/tmp``)."""
+    return Path(os.environ.get("BROWSER_ARTEFACTS") or tempfile.gettempdir())
+
+
+def chromium_path() -> str:
+    return os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+@pytest.fixture(scope="module")
+def _allow_orm_beside_playwright():
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield
+    if previous is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture(scope="module")
+def browser(_allow_orm_beside_playwright):
+    """A headless Chromium for the whole module (skips, or fails under REQUIRE_BROWSER, without one)."""
+    executable = chromium_path()
+    if not (Path(executable).is_file() or shutil.which(executable)):
+        require_or_skip(False, "REQUIRE_BROWSER", NO_BROWSER)
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:  # pragma: no cover - playwright is in requirements-dev.txt
+        require_or_skip(False, "REQUIRE_BROWSER", NO_BROWSER)
+    manager = sync_playwright()
+    playwright = manager.start()
+    try:
+        chromium = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+    except Exception as error:  # noqa: BLE001 - any launch failure means "no usable browser"
+        manager.__exit__(None, None, None)
+        require_or_skip(False, "REQUIRE_BROWSER", f"{NO_BROWSER}: {error}")
+    yield chromium
+    chromium.close()
+    manager.__exit__(None, None, None)
+
+
+@pytest.fixture
+def new_context(request, browser, live_server):
+    """Make browser contexts on the live server (closed after the test): ``new_context(**options)``."""
+    contexts = request.node.browser_contexts = []
+
+    def make(**options):
+        options = {
+            "base_url": live_server.url,
+            "locale": "vi-VN",
+            "viewport": {"width": 1280, "height": 900},
+            **options,
+        }
+        context = browser.new_context(**options)
+        context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def context(new_context):
+    """A fresh browser context (cookies, cache, service workers) for one test."""
+    return new_context()
+
+
+@pytest.fixture
+def page(context):
+    return context.new_page()
+
+
+def restore_wagtail_roots() -> None:
+    """Recreate what Wagtail's migrations made and a flush (``transaction=True``) deleted.
+
+    ``factories.build_site`` builds under the root page and files images in a collection under the
+    root collection; both come from Wagtail's data migrations, so after the flush that ends every
+    transactional test they are gone and the tree cannot be rebuilt without them.
+    """
+    locale, _created = Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+    if Page.get_first_root_node() is None:
+        Page.add_root(
+            instance=Page(
+                title="Root",
+                slug="root",
+                content_type=ContentType.objects.get_for_model(Page),
+                locale=locale,
+            )
+        )
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
+
+
+@pytest.fixture
+def site_tree(db):
+    """The shared tree (``tests/conftest.py``), rebuilt after a flush, with Wagtail's roots restored."""
+    restore_wagtail_roots()
+    return factories.load_site() or factories.build_site()
+
+
+@pytest.fixture
+def artefacts() -> Path:
+    """The directory for screenshots meant for people (see :func:`artefact_directory`)."""
+    return artefact_directory()
+
+
+@pytest.fixture
+def password() -> str:
+    return factories.PASSWORD
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """When a browser test fails, keep a screenshot and the HTML of every page it had open."""
+    report = yield
+    if report.when == "call" and report.failed:
+        target = artefact_directory() / "browser-failures"
+        pages = [page for context in getattr(item, "browser_contexts", []) for page in context.pages]
+        for number, page in enumerate(pages):
+            name = f"{item.name}-{number}".replace("/", "_")
+            try:
+                target.mkdir(parents=True, exist_ok=True)
+                page.screenshot(path=str(target / f"{name}.png"), full_page=True)
+                (target / f"{name}.html").write_text(page.content())
+                report.sections.append(("browser", f"{page.url} → {target / name}.png"))
+            except Exception as error:  # noqa: BLE001 - a failed screenshot must not hide the failure
+                report.sections.append(("browser", f"{page.url}: no screenshot ({error})"))
+    return report
