@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run serve worker test test-postgres test-browser lint format check messages migrate demo bench-pages bench-smoke clean
+.PHONY: run serve worker test test-postgres test-browser lint format check messages migrate demo bench-pages bench-smoke bench-market clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,7 @@ migrate: messages
 
 demo: migrate
 	$(MANAGE) load_demo
+	$(MANAGE) load_market_demo
 
 ## make run: install, migrate SQLite, load the demo, print the logins, serve on :8000 with a task worker
 ## and the periodic scheduler (expired stock holds, stale payments)
@@ -67,6 +68,11 @@ bench-pages: messages
 
 bench-smoke: messages
 	$(PY) bench/pages.py --smoke
+
+## make bench-market: catalogue and product pages vs a bare view with 10,000 products, checkout p95
+## (PostgreSQL database svp_bench_market when DATABASE_URL is set, else SQLite)
+bench-market: messages
+	$(PY) bench/market.py
 
 clean:
 	rm -rf var $(VENV)
