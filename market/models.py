@@ -219,7 +219,11 @@ class Product(models.Model):
             models.CheckConstraint(condition=Q(price__gt=0), name="product_price_positive"),
             models.CheckConstraint(condition=Q(minimum_order__gte=1), name="product_minimum_order_positive"),
         ]
-        indexes = [models.Index(fields=["review_status", "category", "price"], name="market_product_listing")]
+        indexes = [
+            models.Index(fields=["review_status", "category", "price"], name="market_product_listing"),
+            # the catalogue's default order: newest first, a page of 24 read straight off the index
+            models.Index(fields=["-updated_at", "-id"], name="market_product_newest"),
+        ]
 
     def __str__(self) -> str:
         return self.name_vi
