@@ -428,6 +428,11 @@ progress(
     f"{len(ids):,} products with a photo each, {OcopRating.objects.count():,} OCOP ratings, "
     f"{Certification.objects.count():,} certifications"
 )
+from django.db import connection as _connection
+if _connection.vendor == "postgresql":
+    with _connection.cursor() as _cursor:
+        _cursor.execute("ANALYZE")  # fresh planner statistics, as a live database has
+    print("ANALYZE done", flush=True)
 """
 
 DISCOVER_MARKET = r"""
