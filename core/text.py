@@ -31,3 +31,10 @@ def fold_query(text: str | None, *, max_length: int = 200) -> str:
 def folded_words(*parts: str | None) -> str:
     """Join parts into one folded string, for an index field that holds the accent-free copy."""
     return " ".join(fold(part) for part in parts if part)
+
+
+def ascii_slug(text: str | None, *, max_length: int = 255) -> str:
+    """``"Trả tiền bằng mã QR"`` → ``"tra-tien-bang-ma-qr"``: a URL slug without diacritics (đ → d)."""
+    from django.utils.text import slugify
+
+    return slugify(fold(text))[:max_length].strip("-")

@@ -21,9 +21,10 @@ from wagtail.models import Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
-from core.text import folded_words
+from core.text import ascii_slug, folded_words
 
 from .blocks import ArticleStreamBlock, GuideStreamBlock
+from .forms import VillagePageForm
 from .theme import AA_NORMAL_TEXT, HEX_COLOUR, WHITE, contrast_ratio
 
 # --- images -----------------------------------------------------------------------------------------
@@ -66,6 +67,7 @@ class VillageBasePage(Page):
     """Behaviour every public page shares: a folded search copy and its commune (tenant)."""
 
     search_text_fields: tuple[str, ...] = ()
+    base_form_class = VillagePageForm
 
     search_fields = [
         *Page.search_fields,
@@ -92,6 +94,11 @@ class VillageBasePage(Page):
         if isinstance(self, CommunePage):
             return self
         return CommunePage.objects.ancestor_of(self).first()
+
+    def full_clean(self, *args, **kwargs):
+        """Slugs carry no diacritics, however the page was made (admin, demo loader, API)."""
+        self.slug = ascii_slug(self.slug or self.title) or self.slug
+        super().full_clean(*args, **kwargs)
 
     @property
     def teaser(self) -> str:

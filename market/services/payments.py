@@ -12,9 +12,11 @@ from django.utils import timezone
 from core.events import record_event
 from core.registries import PayableSummary
 from payments import services as payment_services
+from payments.exceptions import PaymentError
 from payments.models import Payment, PaymentStatus
 from payments.vietqr import BankAccount
 
+from ..exceptions import MarketError, MarketErrorCode
 from ..models import Checkout, Order, OrderStatus, PaymentMethod
 
 PAYABLE_KIND = "market.order"
@@ -114,6 +116,29 @@ def confirm_cash_on_delivery(*, order: Order, payee) -> None:
     payment = payment_for(order)
     if payment is not None and payment.status == PaymentStatus.PENDING:
         payment_services.confirm_cash_received(payment=payment, actor=payee)
+
+
+def confirm_bank_transfer(*, order: Order, actor) -> Order:
+    """The producer saw the buyer's transfer arrive in their own account: the order is paid and confirmed."""
+    from ..acting import acting_for_producer
+
+    acting_for_producer(user=actor, producer=order.producer)
+    payment = payment_for(order)
+    if (
+        order.payment_method != PaymentMethod.BANK_TRANSFER
+        or order.status != OrderStatus.PENDING_PAYMENT
+        or payment is None
+        or payment.status != PaymentStatus.PENDING
+    ):
+        raise MarketError(
+            MarketErrorCode.ILLEGAL_TRANSITION, "This order is not waiting for a bank transfer."
+        )
+    try:
+        payment_services.confirm_transfer_received(payment=payment, actor=order.producer.owner)
+    except PaymentError as error:
+        raise MarketError(MarketErrorCode.NOT_ALLOWED, error.message) from error
+    order.refresh_from_db()
+    return order
 
 
 def refund_cancelled_order(*, order: Order, actor) -> None:

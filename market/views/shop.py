@@ -66,6 +66,7 @@ from ..models import (
     ProductImage,
     ReviewStatus,
 )
+from ..services import payments as order_payments
 
 ORDERS_PER_PAGE = 30
 NEEDS_ACTION_LIMIT = 20
@@ -81,6 +82,7 @@ EVENT_LABELS = {
 }
 ORDER_ACTIONS = {
     "accept": (EmptyForm, gettext_lazy("Order accepted. Prepare the goods.")),
+    "paid": (EmptyForm, gettext_lazy("Transfer received: the order is paid and confirmed.")),
     "ship": (ShipForm, gettext_lazy("Marked as shipped.")),
     "deliver": (EmptyForm, gettext_lazy("Marked as delivered. Thank you!")),
     "cancel": (CancelForm, gettext_lazy("Order cancelled. The stock is back on sale.")),
@@ -712,7 +714,13 @@ def _order(producer: Producer, reference: str) -> Order:
 
 
 def _order_page(request, producer, order, *, bound: tuple[str, object] | None = None, status=200):
-    forms = {"accept": EmptyForm(), "ship": ShipForm(), "deliver": EmptyForm(), "cancel": CancelForm()}
+    forms = {
+        "accept": EmptyForm(),
+        "paid": EmptyForm(),
+        "ship": ShipForm(),
+        "deliver": EmptyForm(),
+        "cancel": CancelForm(),
+    }
     if bound is not None:
         forms[bound[0]] = bound[1]
     events = list(
@@ -722,6 +730,8 @@ def _order_page(request, producer, order, *, bound: tuple[str, object] | None = 
     available = {
         "accept": order.payment_method == PaymentMethod.CASH_ON_DELIVERY
         and services.can_transition(order, OrderStatus.CONFIRMED),
+        "paid": order.payment_method == PaymentMethod.BANK_TRANSFER
+        and order.status == OrderStatus.PENDING_PAYMENT,
         "ship": services.can_transition(order, OrderStatus.SHIPPED),
         "deliver": services.can_transition(order, OrderStatus.DELIVERED),
         "cancel": services.can_transition(order, OrderStatus.CANCELLED),
@@ -753,7 +763,7 @@ def order_detail(request, producer_id: int, reference: str):
 @producer_area
 @require_POST
 def order_action(request, producer_id: int, reference: str, action: str):
-    """Accept (cash on delivery), ship, mark delivered or cancel — each a plain POST form."""
+    """Accept (cash on delivery), confirm a transfer, ship, mark delivered or cancel — plain POST forms."""
     if action not in ORDER_ACTIONS:
         raise Http404
     producer = _shop(request, producer_id)
@@ -764,6 +774,8 @@ def order_action(request, producer_id: int, reference: str, action: str):
         try:
             if action == "accept":
                 services.accept_cash_order(order=order, actor=request.user)
+            elif action == "paid":
+                order_payments.confirm_bank_transfer(order=order, actor=request.user)
             elif action == "ship":
                 services.ship_order(
                     order=order, actor=request.user, tracking_note=form.cleaned_data["tracking_note"]

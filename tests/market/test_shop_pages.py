@@ -791,3 +791,39 @@ def test_a_bank_account_is_given_whole_or_not_at_all(client, site_tree):
     assert response.status_code == 302
     producer = Producer.objects.get(owner=villager)
     assert (producer.bank_bin, producer.bank_account_number, producer.bank_account_name) == ("", "", "")
+
+
+def test_the_producer_confirms_a_bank_transfer_that_arrived_in_their_account(
+    owner_client, producer_a, tea, buyer
+):
+    # given a VietQR order to the producer's own account, waiting for the transfer
+    from market.services import payments as order_payments
+    from payments.models import PaymentStatus
+
+    order = place_order(buyer, tea, payment_method="vietqr")
+    order_payments.start_checkout_payment(checkout=order.checkout, success_url="", cancel_url="")
+    detail_url = url("order_detail", producer_id=producer_a.pk, reference=order.reference)
+    paid_url = url("order_action", producer_id=producer_a.pk, reference=order.reference, action="paid")
+    assert f'action="{paid_url}"' in owner_client.get(detail_url).content.decode()
+    # when the producer says the money arrived
+    response = owner_client.post(paid_url)
+    # then the payment succeeded and the order is confirmed
+    assert response.status_code == 302
+    order.refresh_from_db()
+    assert order.status == OrderStatus.CONFIRMED
+    assert order_payments.payment_for(order).status == PaymentStatus.SUCCEEDED
+    # and saying it twice is refused with nothing changed
+    before = row(order)
+    again = owner_client.post(paid_url)
+    assert again.status_code == 409
+    assert row(order) == before
+
+
+def test_a_cash_order_has_no_transfer_button(owner_client, producer_a, tea, buyer):
+    order = place_order(buyer, tea)
+    detail_url = url("order_detail", producer_id=producer_a.pk, reference=order.reference)
+    paid_url = url("order_action", producer_id=producer_a.pk, reference=order.reference, action="paid")
+    assert paid_url not in owner_client.get(detail_url).content.decode()
+    response = owner_client.post(paid_url)
+    assert response.status_code == 409
+    assert Order.objects.get(pk=order.pk).status == OrderStatus.PENDING_PAYMENT

@@ -59,3 +59,15 @@ def test_each_page_knows_its_commune(site_tree):
     for key in ("village", "guide", "news", "notice", "event"):
         assert site_tree["a"][key].specific.commune.pk == commune.pk
     assert site_tree["province"].specific.commune is None
+
+
+def test_vietnamese_titles_make_slugs_without_diacritics(site_tree):
+    # given a chapter titled in Vietnamese, with the slug as the admin script types it, and one without
+    guides = site_tree["a"]["guides"]
+    typed = GuidePage(title="Trả tiền bằng mã QR", slug="trả-tiền-bằng-mã-qr", summary="VietQR", body="[]")
+    guides.add_child(instance=typed)
+    blank = GuidePage(title="Đăng ký định danh", slug="", summary="VNeID", body="[]")
+    guides.add_child(instance=blank)
+    # then both are stored folded
+    assert GuidePage.objects.get(pk=typed.pk).slug == "tra-tien-bang-ma-qr"
+    assert GuidePage.objects.get(pk=blank.pk).slug == "dang-ky-dinh-danh"

@@ -207,3 +207,16 @@ def test_moderator_unpublishes_a_chapter_and_an_editor_cannot(client, site_tree,
     event = Event.objects.named("village.guide.unpublished").for_subject(guide.specific).get()
     assert event.actor == moderator_a
     assert event.commune_id == site_tree["a"]["commune"].pk
+
+
+def test_the_admin_stores_a_typed_vietnamese_slug_without_diacritics(client, site_tree, editor_a):
+    # given an editor saving a new chapter with the slug the admin script keeps in Vietnamese
+    client.force_login(editor_a)
+    guide_index = site_tree["a"]["guides"]
+    response = client.post(
+        add_guide_url(guide_index), guide_form_data(title="Trả tiền bằng mã QR", slug="trả-tiền-bằng-mã-qr")
+    )
+    # then the draft is saved with a folded slug
+    assert response.status_code == 302
+    page = GuidePage.objects.child_of(guide_index).get(title="Trả tiền bằng mã QR")
+    assert page.slug == "tra-tien-bang-ma-qr"
