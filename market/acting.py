@@ -4,6 +4,8 @@ whose help the owner consented to. Every write records both the actor and on who
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from accounts.models import AssistanceConsent, Role
 
 from .exceptions import MarketError, MarketErrorCode
@@ -24,7 +26,7 @@ class Acting:
 def acting_for_producer(*, user, producer) -> Acting:
     """Allow ``user`` to act for ``producer`` or raise ``NOT_ALLOWED``."""
     if user is None or not getattr(user, "is_authenticated", False):
-        raise MarketError(MarketErrorCode.NOT_ALLOWED, "Log in to manage this shop.")
+        raise MarketError(MarketErrorCode.NOT_ALLOWED, _("Log in to manage this shop."))
     if producer.owner_id == user.pk:
         return Acting(actor=user, on_behalf_of=None)
     is_team_member = user.memberships.filter(commune_id=producer.commune_id, role=Role.DIGITAL_TEAM).exists()
@@ -33,7 +35,7 @@ def acting_for_producer(*, user, producer) -> Acting:
     ).exists()
     if is_team_member and has_consent:
         return Acting(actor=user, on_behalf_of=producer.owner)
-    raise MarketError(MarketErrorCode.NOT_ALLOWED, "You cannot manage this shop.")
+    raise MarketError(MarketErrorCode.NOT_ALLOWED, _("You cannot manage this shop."))
 
 
 def producers_managed_by(user):

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.phones import normalize_phone
 from core.events import record_event
@@ -65,10 +66,14 @@ def hold_for(payment_method: str) -> timedelta:
 
 def _check_quantity(quantity) -> int:
     if isinstance(quantity, bool) or not isinstance(quantity, int):
-        raise MarketError(MarketErrorCode.INVALID_QUANTITY, "Quantities are whole numbers.", field="quantity")
+        raise MarketError(
+            MarketErrorCode.INVALID_QUANTITY, _("Quantities are whole numbers."), field="quantity"
+        )
     if quantity < 1 or quantity > MAX_QUANTITY:
         raise MarketError(
-            MarketErrorCode.INVALID_QUANTITY, f"Choose a quantity from 1 to {MAX_QUANTITY}.", field="quantity"
+            MarketErrorCode.INVALID_QUANTITY,
+            _("Choose a quantity from 1 to %(maximum)s.") % {"maximum": MAX_QUANTITY},
+            field="quantity",
         )
     return quantity
 
@@ -99,18 +104,20 @@ def set_cart_quantity(*, cart: Cart, product: Product, quantity: int) -> CartIte
     quantity = _check_quantity(quantity)
     if not Product.objects.listed().filter(pk=product.pk).exists():
         raise MarketError(
-            MarketErrorCode.PRODUCT_UNAVAILABLE, "This product is not for sale.", field="product"
+            MarketErrorCode.PRODUCT_UNAVAILABLE, _("This product is not for sale."), field="product"
         )
     if quantity < product.minimum_order:
         raise MarketError(
             MarketErrorCode.BELOW_MINIMUM_ORDER,
-            f"The minimum order is {product.minimum_order} {product.get_unit_display()}.",
+            _("The minimum order is %(quantity)s %(unit)s.")
+            % {"quantity": product.minimum_order, "unit": product.get_unit_display()},
             field="quantity",
         )
     if quantity > product.stock:
         raise MarketError(
             MarketErrorCode.OUT_OF_STOCK,
-            f"Only {product.stock} {product.get_unit_display()} left.",
+            _("Only %(quantity)s %(unit)s left.")
+            % {"quantity": product.stock, "unit": product.get_unit_display()},
             field="quantity",
         )
     item, _created = CartItem.objects.update_or_create(
@@ -158,7 +165,7 @@ class Buyer:
 def _validate_buyer(buyer: Buyer, *, needs_delivery: bool) -> str:
     errors = {}
     if not buyer.name.strip():
-        errors["buyer_name"] = "Give your name."
+        errors["buyer_name"] = _("Give your name.")
     try:
         phone = normalize_phone(buyer.phone)
     except ValidationError as error:
@@ -166,9 +173,9 @@ def _validate_buyer(buyer: Buyer, *, needs_delivery: bool) -> str:
         phone = ""
     if needs_delivery:
         if not buyer.address.strip():
-            errors["delivery_address"] = "Give the delivery address."
+            errors["delivery_address"] = _("Give the delivery address.")
         if buyer.province not in PROVINCE_ZONES:
-            errors["delivery_province"] = "Choose the province to deliver to."
+            errors["delivery_province"] = _("Choose the province to deliver to.")
     if errors:
         raise ValidationError(errors)
     return phone
@@ -191,12 +198,12 @@ def place_order(
     now = now or timezone.now()
     if payment_method not in PaymentMethod.values:
         raise MarketError(
-            MarketErrorCode.PAYMENT_METHOD_UNAVAILABLE, "Choose a way to pay.", field="payment_method"
+            MarketErrorCode.PAYMENT_METHOD_UNAVAILABLE, _("Choose a way to pay."), field="payment_method"
         )
     with transaction.atomic():
         items = list(CartItem.objects.filter(cart=cart).order_by("product_id"))
         if not items:
-            raise MarketError(MarketErrorCode.EMPTY_CART, "Your cart is empty.")
+            raise MarketError(MarketErrorCode.EMPTY_CART, _("Your cart is empty."))
         # Lock the products in primary-key order, then re-check everything under the lock.
         products = {
             product.pk: product
@@ -214,18 +221,27 @@ def place_order(
                 or product.producer.review_status != ReviewStatus.APPROVED
             ):
                 raise MarketError(
-                    MarketErrorCode.PRODUCT_UNAVAILABLE, "A product in your cart is no longer for sale."
+                    MarketErrorCode.PRODUCT_UNAVAILABLE, _("A product in your cart is no longer for sale.")
                 )
             if item.quantity < product.minimum_order:
                 raise MarketError(
                     MarketErrorCode.BELOW_MINIMUM_ORDER,
-                    f"{product.name}: the minimum order is {product.minimum_order} "
-                    f"{product.get_unit_display()}.",
+                    _("%(product)s: the minimum order is %(quantity)s %(unit)s.")
+                    % {
+                        "product": product.name,
+                        "quantity": product.minimum_order,
+                        "unit": product.get_unit_display(),
+                    },
                 )
             if item.quantity > product.stock:
                 raise MarketError(
                     MarketErrorCode.OUT_OF_STOCK,
-                    f"{product.name}: only {product.stock} {product.get_unit_display()} left.",
+                    _("%(product)s: only %(quantity)s %(unit)s left.")
+                    % {
+                        "product": product.name,
+                        "quantity": product.stock,
+                        "unit": product.get_unit_display(),
+                    },
                 )
             by_producer[product.producer_id].append((product, item.quantity))
 
@@ -248,30 +264,33 @@ def place_order(
             method = delivery_methods.get(producer_id)
             if method == DeliveryMethod.PICKUP and not producer.offers_pickup:
                 raise MarketError(
-                    MarketErrorCode.NO_DELIVERY_TO_ZONE, f"{producer.name} does not offer pickup."
+                    MarketErrorCode.NO_DELIVERY_TO_ZONE,
+                    _("%(producer)s does not offer pickup.") % {"producer": producer.name},
                 )
             if method == DeliveryMethod.DELIVERY:
                 fee = producer.delivery_fee_to(zone)
                 if fee is None:
                     raise MarketError(
                         MarketErrorCode.NO_DELIVERY_TO_ZONE,
-                        f"{producer.name} does not deliver to {buyer.province}.",
+                        _("%(producer)s does not deliver to %(province)s.")
+                        % {"producer": producer.name, "province": buyer.province},
                     )
             elif method == DeliveryMethod.PICKUP:
                 fee = 0
             else:
                 raise MarketError(
-                    MarketErrorCode.NO_DELIVERY_TO_ZONE, f"Choose pickup or delivery for {producer.name}."
+                    MarketErrorCode.NO_DELIVERY_TO_ZONE,
+                    _("Choose pickup or delivery for %(producer)s.") % {"producer": producer.name},
                 )
             if payment_method == PaymentMethod.CASH_ON_DELIVERY and not producer.accepts_cash_on_delivery:
                 raise MarketError(
                     MarketErrorCode.PAYMENT_METHOD_UNAVAILABLE,
-                    f"{producer.name} does not take cash on delivery.",
+                    _("%(producer)s does not take cash on delivery.") % {"producer": producer.name},
                 )
             if payment_method == PaymentMethod.BANK_TRANSFER and not producer.accepts_bank_transfer:
                 raise MarketError(
                     MarketErrorCode.PAYMENT_METHOD_UNAVAILABLE,
-                    f"{producer.name} does not take bank transfers yet.",
+                    _("%(producer)s does not take bank transfers yet.") % {"producer": producer.name},
                 )
             subtotal = sum(product.price * quantity for product, quantity in lines)
             hold = hold_for(payment_method)

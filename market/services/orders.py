@@ -7,6 +7,7 @@ cancelled and the money went back. Anything else is refused with ``ILLEGAL_TRANS
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.events import record_event
 
@@ -52,8 +53,12 @@ def _transition(
         if not can_transition(order, to):
             raise MarketError(
                 MarketErrorCode.ILLEGAL_TRANSITION,
-                f"Order {order.reference} is {order.get_status_display().lower()}; it cannot become "
-                f"{OrderStatus(to).label.lower()}.",
+                _("Order %(reference)s is %(status)s; it cannot become %(target)s.")
+                % {
+                    "reference": order.reference,
+                    "status": order.get_status_display().lower(),
+                    "target": str(OrderStatus(to).label).lower(),
+                },
             )
         now = timezone.now()
         if to == S.CANCELLED:
@@ -81,7 +86,7 @@ def accept_cash_order(*, order: Order, actor) -> Order:
     acting = acting_for_producer(user=actor, producer=order.producer)
     if order.payment_method != PaymentMethod.CASH_ON_DELIVERY:
         raise MarketError(
-            MarketErrorCode.ILLEGAL_TRANSITION, "Only cash-on-delivery orders are accepted this way."
+            MarketErrorCode.ILLEGAL_TRANSITION, _("Only cash-on-delivery orders are accepted this way.")
         )
     return _transition(order.pk, S.CONFIRMED, event_kwargs=acting.event_kwargs, hold_expires_at=None)
 
@@ -139,10 +144,11 @@ def cancel_order(*, order: Order, actor, reason: str, as_buyer: bool, access_tok
     """Cancel and give the stock back; a paid order then waits for its refund (then it is ``refunded``)."""
     if as_buyer:
         if not is_buyer(order, user=actor, access_token=access_token):
-            raise MarketError(MarketErrorCode.NOT_ALLOWED, "This is not your order.")
+            raise MarketError(MarketErrorCode.NOT_ALLOWED, _("This is not your order."))
         if not buyer_may_cancel(order):
             raise MarketError(
-                MarketErrorCode.ILLEGAL_TRANSITION, "The order has left the producer; it cannot be cancelled."
+                MarketErrorCode.ILLEGAL_TRANSITION,
+                _("The order has left the producer; it cannot be cancelled."),
             )
         event_kwargs = {"actor": actor}
     else:

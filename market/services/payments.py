@@ -8,6 +8,7 @@ cancelled meanwhile is refunded, never refused (payments must not roll back a re
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.events import record_event
 from core.registries import PayableSummary
@@ -131,7 +132,7 @@ def confirm_bank_transfer(*, order: Order, actor) -> Order:
         or payment.status != PaymentStatus.PENDING
     ):
         raise MarketError(
-            MarketErrorCode.ILLEGAL_TRANSITION, "This order is not waiting for a bank transfer."
+            MarketErrorCode.ILLEGAL_TRANSITION, _("This order is not waiting for a bank transfer.")
         )
     try:
         payment_services.confirm_transfer_received(payment=payment, actor=order.producer.owner)

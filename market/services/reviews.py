@@ -4,6 +4,7 @@ from statistics import median
 
 from django.db import transaction
 from django.db.models import Avg, Count
+from django.utils.translation import gettext as _
 
 from core.events import record_event
 
@@ -16,20 +17,22 @@ REVIEWABLE = (OrderStatus.DELIVERED, OrderStatus.COMPLETED)
 def review_product(*, order: Order, product_id: int, author, rating: int, text: str = "") -> Review:
     """A buyer reviews a product they received. One review per ordered product."""
     if author is None or order.buyer_id != getattr(author, "pk", None):
-        raise MarketError(MarketErrorCode.REVIEW_NOT_ALLOWED, "Only the buyer of this order can review it.")
+        raise MarketError(
+            MarketErrorCode.REVIEW_NOT_ALLOWED, _("Only the buyer of this order can review it.")
+        )
     if order.status not in REVIEWABLE:
         raise MarketError(
-            MarketErrorCode.REVIEW_NOT_ALLOWED, "You can review once the order has been delivered."
+            MarketErrorCode.REVIEW_NOT_ALLOWED, _("You can review once the order has been delivered.")
         )
     if not order.lines.filter(product_id=product_id).exists():
         raise MarketError(
-            MarketErrorCode.REVIEW_NOT_ALLOWED, "This product is not in the order.", field="product"
+            MarketErrorCode.REVIEW_NOT_ALLOWED, _("This product is not in the order."), field="product"
         )
     if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5:
-        raise MarketError(MarketErrorCode.INVALID_QUANTITY, "Give from 1 to 5 stars.", field="rating")
+        raise MarketError(MarketErrorCode.INVALID_QUANTITY, _("Give from 1 to 5 stars."), field="rating")
     with transaction.atomic():
         if Review.objects.filter(order=order, product_id=product_id).exists():
-            raise MarketError(MarketErrorCode.ALREADY_REVIEWED, "You already reviewed this product.")
+            raise MarketError(MarketErrorCode.ALREADY_REVIEWED, _("You already reviewed this product."))
         review = Review.objects.create(
             order=order, product_id=product_id, author=author, rating=rating, text=text[:2000]
         )

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from core.events import record_event
 from core.money import validate_vnd
@@ -81,7 +82,7 @@ def create_producer(*, owner, commune, actor, **fields) -> Producer:
     _assign(producer, fields, PRODUCER_FIELDS)
     acting = acting_for_producer(user=actor, producer=producer)
     if producer.village_id and producer.village.get_parent().pk != commune.pk:
-        raise ValidationError({"village": "Choose a village of this commune."})
+        raise ValidationError({"village": _("Choose a village of this commune.")})
     producer.slug = _unique_slug(Producer, producer.name)
     _full_clean(producer)
     with transaction.atomic():
@@ -115,9 +116,9 @@ def update_producer(*, producer: Producer, actor, **fields) -> Producer:
 
 def _review(instance, *, moderator, approve: bool, reason: str, event_prefix: str):
     if not is_commune_moderator(moderator, instance.commune_id):
-        raise MarketError(MarketErrorCode.NOT_ALLOWED, "Only a moderator of this commune can decide.")
+        raise MarketError(MarketErrorCode.NOT_ALLOWED, _("Only a moderator of this commune can decide."))
     if not approve and not reason.strip():
-        raise ValidationError({"rejection_reason": "Say why, so the producer can fix it."})
+        raise ValidationError({"rejection_reason": _("Say why, so the producer can fix it.")})
     with transaction.atomic():
         instance = type(instance).objects.select_for_update().get(pk=instance.pk)
         instance.review_status = ReviewStatus.APPROVED if approve else ReviewStatus.REJECTED
@@ -203,7 +204,7 @@ def add_product_image(*, product: Product, image, actor) -> ProductImage:
         if count >= MAX_PRODUCT_IMAGES:
             raise MarketError(
                 MarketErrorCode.TOO_MANY_IMAGES,
-                f"A product has at most {MAX_PRODUCT_IMAGES} photos.",
+                _("A product has at most %(count)s photos.") % {"count": MAX_PRODUCT_IMAGES},
                 field="image",
             )
         photo = ProductImage.objects.create(product=product, image=image, position=count)
@@ -292,7 +293,7 @@ def create_lot(
     )
     lot.full_clean(exclude=["product"])
     if Lot.objects.filter(product=product, code=lot.code).exists():
-        raise ValidationError({"code": "This product already has a lot with this number."})
+        raise ValidationError({"code": _("This product already has a lot with this number.")})
     with transaction.atomic():
         lot.save()
         record_event(

@@ -143,7 +143,7 @@ def test_a_rejection_without_reason_is_refused_and_nothing_changes(client, moder
         response = client.post(target, {"decision": "reject", "reason": "   "})
         assert response.status_code == 400
         html = response.content.decode()
-        assert "Say why, so the producer can fix it." in html
+        assert "Hãy nêu lý do để người sản xuất sửa lại." in html
         assert 'aria-invalid="true"' in html
         assert (row(item), Event.objects.count()) == (before, events_before)
 
