@@ -23,10 +23,9 @@ from core.registries import (
 def search_products(words: list[str], limit: int) -> list[SearchHit]:
     """Listed products whose folded text holds every word, newest first, as site-search hits."""
     from .models import Product
+    from .selectors import matching
 
-    products = Product.objects.listed().select_related("producer")
-    for word in words:
-        products = products.filter(folded_text__icontains=word)
+    products = matching(Product.objects.listed().select_related("producer"), words)
     return [
         SearchHit(
             title=product.name,

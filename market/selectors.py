@@ -153,6 +153,13 @@ def search_words(query: str) -> list[str]:
     return fold_query(query, max_length=MAX_QUERY_LENGTH).split()[:MAX_QUERY_WORDS]
 
 
+def matching(products, words: list[str]):
+    """Products whose folded text (no diacritics) holds every one of the folded ``words``."""
+    for word in words:
+        products = products.filter(folded_text__icontains=word)
+    return products
+
+
 def catalogue_products(
     *,
     query: str = "",
@@ -169,9 +176,7 @@ def catalogue_products(
 ):
     """Listed products narrowed by the catalogue's filters; every word of ``query`` must match."""
     today = today or timezone.localdate()
-    products = Product.objects.listed()
-    for word in search_words(query):
-        products = products.filter(folded_text__icontains=word)
+    products = matching(Product.objects.listed(), search_words(query))
     if category:
         products = products.filter(category=category)
     if commune is not None:

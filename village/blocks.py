@@ -119,10 +119,7 @@ class PublicServiceLinkBlock(blocks.StructBlock):
         description = _("A link to an online public service")
 
 
-VIDEO_PROVIDERS = {
-    "youtube": ("https://www.youtube-nocookie.com/embed/{id}", "https://www.youtube.com/watch?v={id}"),
-    "vimeo": ("https://player.vimeo.com/video/{id}", "https://vimeo.com/{id}"),
-}
+VIDEO_PROVIDERS = {"youtube": "https://www.youtube.com/watch?v={id}", "vimeo": "https://vimeo.com/{id}"}
 _VIDEO_ID = re.compile(r"^[A-Za-z0-9_-]{4,32}$")
 
 
@@ -153,9 +150,7 @@ class VideoBlock(blocks.StructBlock):
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context=parent_context)
-        embed, watch = VIDEO_PROVIDERS[value["provider"]]
-        context["embed_url"] = embed.format(id=value["video_id"])
-        context["watch_url"] = watch.format(id=value["video_id"])
+        context["watch_url"] = VIDEO_PROVIDERS[value["provider"]].format(id=value["video_id"])
         return context
 
 

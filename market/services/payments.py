@@ -119,18 +119,17 @@ def confirm_cash_on_delivery(*, order: Order, payee) -> None:
         payment_services.confirm_cash_received(payment=payment, actor=payee)
 
 
+def awaits_bank_transfer(order: Order) -> bool:
+    return order.payment_method == PaymentMethod.BANK_TRANSFER and order.status == OrderStatus.PENDING_PAYMENT
+
+
 def confirm_bank_transfer(*, order: Order, actor) -> Order:
     """The producer saw the buyer's transfer arrive in their own account: the order is paid and confirmed."""
     from ..acting import acting_for_producer
 
     acting_for_producer(user=actor, producer=order.producer)
     payment = payment_for(order)
-    if (
-        order.payment_method != PaymentMethod.BANK_TRANSFER
-        or order.status != OrderStatus.PENDING_PAYMENT
-        or payment is None
-        or payment.status != PaymentStatus.PENDING
-    ):
+    if not awaits_bank_transfer(order) or payment is None or payment.status != PaymentStatus.PENDING:
         raise MarketError(
             MarketErrorCode.ILLEGAL_TRANSITION, _("This order is not waiting for a bank transfer.")
         )

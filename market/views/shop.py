@@ -730,8 +730,7 @@ def _order_page(request, producer, order, *, bound: tuple[str, object] | None = 
     available = {
         "accept": order.payment_method == PaymentMethod.CASH_ON_DELIVERY
         and services.can_transition(order, OrderStatus.CONFIRMED),
-        "paid": order.payment_method == PaymentMethod.BANK_TRANSFER
-        and order.status == OrderStatus.PENDING_PAYMENT,
+        "paid": order_payments.awaits_bank_transfer(order),
         "ship": services.can_transition(order, OrderStatus.SHIPPED),
         "deliver": services.can_transition(order, OrderStatus.DELIVERED),
         "cancel": services.can_transition(order, OrderStatus.CANCELLED),

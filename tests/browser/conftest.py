@@ -15,9 +15,6 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
-from wagtail.models import Collection, Locale, Page
 
 from tests import factories
 from tests.conftest import require_or_skip
@@ -107,34 +104,6 @@ def context(new_context):
 @pytest.fixture
 def page(context):
     return context.new_page()
-
-
-def restore_wagtail_roots() -> None:
-    """Recreate what Wagtail's migrations made and a flush (``transaction=True``) deleted.
-
-    ``factories.build_site`` builds under the root page and files images in a collection under the
-    root collection; both come from Wagtail's data migrations, so after the flush that ends every
-    transactional test they are gone and the tree cannot be rebuilt without them.
-    """
-    locale, _created = Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
-    if Page.get_first_root_node() is None:
-        Page.add_root(
-            instance=Page(
-                title="Root",
-                slug="root",
-                content_type=ContentType.objects.get_for_model(Page),
-                locale=locale,
-            )
-        )
-    if Collection.get_first_root_node() is None:
-        Collection.add_root(name="Root")
-
-
-@pytest.fixture
-def site_tree(db):
-    """The shared tree (``tests/conftest.py``), rebuilt after a flush, with Wagtail's roots restored."""
-    restore_wagtail_roots()
-    return factories.load_site() or factories.build_site()
 
 
 @pytest.fixture
