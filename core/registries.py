@@ -118,6 +118,20 @@ class Payable:
 
 
 @dataclass(frozen=True)
+class ComputedIndicator:
+    """A digital-village indicator computed from a domain's data (``village`` shows it).
+
+    ``compute(commune_id, starts_on, ends_on)`` returns the value for the commune over the dates
+    ``[starts_on, ends_on)``; ``unit`` says how to read it ("nights", "%", "bookings").
+    """
+
+    key: str
+    label: str
+    unit: str
+    compute: Callable[[int, Any, Any], float | int | None]
+
+
+@dataclass(frozen=True)
 class PeriodicJob:
     """A task enqueued every ``every_seconds`` by ``manage.py run_periodic`` (holds expiry, payments…)."""
 

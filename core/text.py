@@ -38,3 +38,13 @@ def ascii_slug(text: str | None, *, max_length: int = 255) -> str:
     from django.utils.text import slugify
 
     return slugify(fold(text))[:max_length].strip("-")
+
+
+def unique_slug(queryset, text: str | None, *, fallback: str, max_length: int = 70, exclude_pk=None) -> str:
+    """A diacritic-free slug of ``text`` not yet used in ``queryset`` (``-2``, ``-3``… appended as needed)."""
+    base = ascii_slug(text, max_length=max_length) or fallback
+    slug, number = base, 1
+    while queryset.filter(slug=slug).exclude(pk=exclude_pk).exists():
+        number += 1
+        slug = f"{base}-{number}"
+    return slug

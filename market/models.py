@@ -12,7 +12,7 @@ from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -20,6 +20,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core.text import folded_words
+from payments.validators import account_name_validator, account_number_validator, bank_bin_validator
 
 from .zones import PROVINCE_CHOICES, Zone
 
@@ -62,14 +63,6 @@ class ProducerKind(models.TextChoices):
     HOUSEHOLD = "household", _("Household")
     COOPERATIVE = "cooperative", _("Cooperative")
     ENTERPRISE = "enterprise", _("Small enterprise")
-
-
-bank_bin_validator = RegexValidator(r"^\d{6}$", _("A bank BIN has 6 digits, for example 970436."))
-account_number_validator = RegexValidator(r"^\d{6,19}$", _("An account number has 6 to 19 digits."))
-account_name_validator = RegexValidator(
-    r"^[A-Z][A-Z ]{1,69}$",
-    _("Write the account name in capital letters without accents, e.g. NGUYEN THI MAI."),
-)
 
 
 class ModeratedQuerySet(models.QuerySet):

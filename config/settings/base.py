@@ -27,6 +27,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 INSTALLED_APPS = [
     # our floors, top to bottom
     "market",
+    "tourism",
     "payments",
     "village",
     "accounts",
@@ -241,6 +242,13 @@ SPECTACULAR_SETTINGS = {
 # plus five minutes); hours a producer has to accept a cash-on-delivery order.
 MARKET_HOLD_MINUTES = env_int("MARKET_HOLD_MINUTES", 30)
 MARKET_COD_ACCEPT_HOURS = env_int("MARKET_COD_ACCEPT_HOURS", 48)
+# tourism: how long a booking's nights are held unpaid, how long a host has to answer a request, the
+# iCal import limits and whether calendar addresses may point to private networks (tests only)
+TOURISM_HOLD_MINUTES = env_int("TOURISM_HOLD_MINUTES", 15)
+TOURISM_REQUEST_HOURS = env_int("TOURISM_REQUEST_HOURS", 24)
+TOURISM_ICAL_MAX_BYTES = env_int("TOURISM_ICAL_MAX_BYTES", 1_000_000)
+TOURISM_ICAL_MAX_EVENTS = env_int("TOURISM_ICAL_MAX_EVENTS", 2000)
+TOURISM_ICAL_ALLOW_PRIVATE_HOSTS = env_bool("TOURISM_ICAL_ALLOW_PRIVATE_HOSTS", False)
 
 # --- payments -------------------------------------------------------------------------------------
 # Cash on delivery and VietQR are always on; Stripe (cards) when STRIPE_SECRET_KEY is set.

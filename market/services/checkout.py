@@ -6,7 +6,6 @@ back with ``F()`` — when the order is cancelled or its hold expires unpaid. Po
 ``CHECK (stock >= 0)``, so even a bug cannot oversell; SQLite serialises writers (immediate transactions).
 """
 
-import secrets
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
@@ -20,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from accounts.phones import normalize_phone
 from core.events import record_event
+from core.references import new_reference
 
 from ..exceptions import MarketError, MarketErrorCode
 from ..models import (
@@ -38,12 +38,6 @@ from ..models import (
 from ..zones import PROVINCE_ZONES
 
 MAX_QUANTITY = 100_000
-REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: references are typed by hand
-
-
-def new_reference(prefix: str) -> str:
-    """``LS`` + 8 unambiguous characters, e.g. ``LSK7M2QX9P``: short enough to type into a bank transfer."""
-    return prefix + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
 
 
 def hold_minutes() -> int:

@@ -7,12 +7,11 @@ an event with the actor and — in assisted mode — the household it was done f
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from core.events import record_event
 from core.money import validate_vnd
-from core.text import fold
+from core.text import fold, unique_slug
 
 from ..acting import acting_for_producer, is_commune_moderator
 from ..exceptions import MarketError, MarketErrorCode
@@ -46,12 +45,7 @@ def bank_account_name_from(full_name: str) -> str:
 
 
 def _unique_slug(model, text: str, *, exclude_pk=None) -> str:
-    base = slugify(fold(text))[:70] or "shop"
-    slug, number = base, 1
-    while model.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
-        number += 1
-        slug = f"{base}-{number}"
-    return slug
+    return unique_slug(model.objects.all(), text, fallback="shop", exclude_pk=exclude_pk)
 
 
 def _assign(instance, fields: dict, allowed: set[str]) -> None:

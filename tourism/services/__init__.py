@@ -1,0 +1,1 @@
+"""Tourism services: the only writers of hosts, listings, calendars, bookings and reviews."""
