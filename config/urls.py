@@ -23,6 +23,7 @@ urlpatterns = [
     path("sw.js", village_views.service_worker, name="service_worker"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("payments/", include("payments.urls")),
+    path("calendars/", include("tourism.calendar_urls")),
 ]
 
 if env_bool("BENCH_BARE_VIEW", False):
@@ -37,6 +38,9 @@ urlpatterns += i18n_patterns(
     path("offline/", village_views.offline, name="offline"),
     path("my/shop/", include("market.shop_urls")),
     path("market/", include("market.urls")),
+    path("my/stays/", include("tourism.host_urls")),
+    path("my/bookings/", include("tourism.guest_urls")),
+    path("stays/", include("tourism.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

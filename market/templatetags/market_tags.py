@@ -5,19 +5,14 @@ Presentation only: what to show is decided by ``market.selectors``.
 
 from django import template
 
-from core.money import format_vnd
+from core.templatetags.money import vnd
 
 from .. import selectors
 
 register = template.Library()
 
 
-@register.filter
-def vnd(amount) -> str:
-    """``125000`` → ``"125.000 ₫"``; anything that is not a whole number shows as nothing."""
-    if isinstance(amount, bool) or not isinstance(amount, int):
-        return ""
-    return format_vnd(amount)
+register.filter("vnd", vnd)
 
 
 @register.filter
