@@ -407,7 +407,7 @@ def _release(booking: Booking) -> None:
 
 def lock_booking(booking_id: int) -> Booking:
     return (
-        Booking.objects.select_for_update().select_related("service__host", "slot", "unit").get(pk=booking_id)
+        Booking.objects.select_for_update(of=("self",)).select_related("service__host", "slot", "unit").get(pk=booking_id)
     )
 
 
