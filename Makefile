@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run serve worker test test-postgres test-browser lint format check messages migrate demo bench-pages bench-smoke bench-market clean
+.PHONY: run serve worker test test-postgres test-browser lint format check messages migrate demo bench-pages bench-smoke bench-market bench-tourism clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,7 @@ migrate: messages
 demo: migrate
 	$(MANAGE) load_demo
 	$(MANAGE) load_market_demo
+	$(MANAGE) load_tourism_demo
 
 ## make run: install, migrate SQLite, load the demo, print the logins, serve on :8000 with a task worker
 ## and the periodic scheduler (expired stock holds, stale payments)
@@ -73,6 +74,11 @@ bench-smoke: messages
 ## (PostgreSQL database svp_bench_market when DATABASE_URL is set, else SQLite)
 bench-market: messages
 	$(PY) bench/market.py
+
+## make bench-tourism: search-by-dates and stay quote p95 vs a bare view with 1,000 services and 20,000
+## bookings, and 50-way booking contention (PostgreSQL database svp_bench_tourism when DATABASE_URL is set)
+bench-tourism: messages
+	$(PY) bench/tourism.py
 
 clean:
 	rm -rf var $(VENV)
