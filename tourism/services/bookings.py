@@ -26,6 +26,7 @@ from core.events import record_event
 from core.references import new_reference
 
 from .. import availability
+from ..acting import acting_for_host
 from ..cancellation import RefundQuote, refund_for
 from ..exceptions import TourismError, TourismErrorCode
 from ..models import (
@@ -407,7 +408,9 @@ def _release(booking: Booking) -> None:
 
 def lock_booking(booking_id: int) -> Booking:
     return (
-        Booking.objects.select_for_update(of=("self",)).select_related("service__host", "slot", "unit").get(pk=booking_id)
+        Booking.objects.select_for_update(of=("self",))
+        .select_related("service__host", "slot", "unit")
+        .get(pk=booking_id)
     )
 
 
@@ -484,6 +487,7 @@ def answer_request(
 ) -> Booking:
     """The host accepts (→ held to pay, or confirmed when paying on arrival) or declines a request."""
     now = now or timezone.now()
+    acting_for_host(user=actor, host=booking.service.host)
     with transaction.atomic():
         booking = lock_booking(booking.pk)
         if booking.status != BookingStatus.REQUESTED:
@@ -541,6 +545,8 @@ def cancel_booking(
     commit (``tourism.services.payments.refund_cancelled_booking``), outside this transaction.
     """
     now = now or timezone.now()
+    if cancelled_by == CancelledBy.HOST and actor is not None:
+        acting_for_host(user=actor, host=booking.service.host)
     with transaction.atomic():
         booking = lock_booking(booking.pk)
         if booking.status in (BookingStatus.CANCELLED, BookingStatus.DECLINED, BookingStatus.EXPIRED):
