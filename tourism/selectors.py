@@ -155,9 +155,13 @@ def commune_statistics(commune, *, year: int) -> dict:
             booking.status == BookingStatus.CANCELLED and booking.cancelled_by != CancelledBy.SYSTEM and month
         ):
             month.cancellations += 1
-    days = (min(ends_on, max(timezone.localdate(), starts_on + timedelta(days=1))) - starts_on).days
+    days = (
+        ends_on - starts_on
+    ).days  # occupancy "on the books": booked nights of the year / nights of the year
     occupancy = []
-    stays = Service.objects.filter(commune__translation_key=commune.translation_key, kind=ServiceKind.STAY)
+    stays = Service.objects.listed().filter(
+        commune__translation_key=commune.translation_key, kind=ServiceKind.STAY
+    )
     for stay in stays.prefetch_related("units").order_by("title_vi"):
         units = list(stay.units.all())
         available = len(units) * max(days, 1)

@@ -1,0 +1,59 @@
+"""Forms of the commune office's tourism screens in the Wagtail admin (``tourism.admin_views``).
+
+They check the shape of what is posted; the rules (a rejection needs a reason, hiding a review needs a
+note, who may decide) are the services' and come back as errors placed on these fields.
+"""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .exceptions import TourismError
+
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+class DecisionForm(forms.Form):
+    """Approve a host or a listing, or reject it with a reason the host reads."""
+
+    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("reject", _("Reject"))])
+    reason = forms.CharField(
+        label=_("Reason for rejection"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required to reject: the host reads it and fixes the listing."),
+    )
+
+
+class ReviewModerationForm(forms.Form):
+    """Hide a review (saying why) or show it again."""
+
+    action = forms.ChoiceField(choices=[("hide", _("Hide")), ("show", _("Show"))])
+    note = forms.CharField(
+        label=_("Why is it hidden?"),
+        required=False,
+        max_length=300,
+        help_text=_("Required to hide a review; kept with the review for the commune's records."),
+    )
+
+
+class StatisticsFilterForm(forms.Form):
+    """Which commune and year the "smart tourism" figures are for (both optional: defaults apply)."""
+
+    commune = forms.IntegerField(label=_("Commune"), required=False, min_value=1)
+    year = forms.IntegerField(label=_("Year"), required=False, min_value=FIRST_YEAR, max_value=LAST_YEAR)
+
+
+def apply_service_error(form: forms.Form, error, *, field_map: dict[str, str]) -> None:
+    """Put a service's ``ValidationError`` or ``TourismError`` on the form field it is about (or on top)."""
+    if isinstance(error, TourismError):
+        name = field_map.get(error.field, error.field) if error.field else None
+        form.add_error(name if name in form.fields else None, error.message)
+        return
+    if not isinstance(error, ValidationError) or not hasattr(error, "error_dict"):
+        form.add_error(None, getattr(error, "messages", [str(error)]))
+        return
+    for field, messages in error.message_dict.items():
+        name = field_map.get(field, field)
+        form.add_error(name if name in form.fields else None, messages)
