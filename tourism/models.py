@@ -58,6 +58,7 @@ class CancellationPolicy(models.TextChoices):
 
     FLEXIBLE = "flexible", _("Flexible: full refund until 24 hours before")
     MODERATE = "moderate", _("Moderate: full refund until 5 days before")
+    # xgettext:no-python-format
     STRICT = "strict", _("Strict: 50% refund until 14 days before")
 
 
