@@ -21,9 +21,9 @@ from tests.payments.conftest import WEBHOOK_SECRET
 from tests.payments.conftest import stripe_stub as stripe_stub  # the fixture, for this module
 from tests.payments.stripe_stub import sign
 from tests.tourism.conftest import days_from_today
-from tests.tourism.conftest import host as host  # noqa: F401 - fixtures for this module
-from tests.tourism.conftest import host_owner as host_owner  # noqa: F401
-from tests.tourism.conftest import stay as stay  # noqa: F401
+from tests.tourism.conftest import host as host
+from tests.tourism.conftest import host_owner as host_owner
+from tests.tourism.conftest import stay as stay
 from tourism.models import Booking, BookingStatus, CancellationPolicy
 
 pytestmark = pytest.mark.browser
