@@ -6,20 +6,18 @@ so matching compares *normalized* text: folded, upper-case, letters and digits o
 """
 
 import re
-import secrets
 
+from core.references import REFERENCE_ALPHABET, REFERENCE_LENGTH, new_reference
 from core.text import fold
 
 REFERENCE_PREFIX = "TT"
-REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
-REFERENCE_LENGTH = 8
 # A lookahead finds overlapping candidates: "TTTT7K..." holds a reference starting at either T.
 _CANDIDATE = re.compile(rf"(?=({REFERENCE_PREFIX}[{REFERENCE_ALPHABET}]{{{REFERENCE_LENGTH}}}))")
 _NOT_ALPHANUMERIC = re.compile(r"[^A-Z0-9]")
 
 
 def new_payment_reference() -> str:
-    return REFERENCE_PREFIX + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+    return new_reference(REFERENCE_PREFIX)
 
 
 def normalize(text: str | None) -> str:

@@ -76,40 +76,13 @@ def start_checkout_payment(*, checkout: Checkout, success_url: str, cancel_url: 
 
 def payment_for(order: Order) -> Payment | None:
     """The order's latest payment attempt."""
-    return (
-        Payment.objects.filter(items__payable_kind=PAYABLE_KIND, items__payable_id=str(order.pk))
-        .order_by("-created_at", "-pk")
-        .first()
-    )
+    return payment_services.latest_payment(payable_kind=PAYABLE_KIND, payable_id=order.pk)
 
 
 def order_payment_view(order: Order) -> dict | None:
     """What the buyer needs to pay an order: method, status, amount, reference, the VietQR and account."""
     payment = payment_for(order)
-    if payment is None:
-        return None
-    bank = None
-    if payment.bank_bin:
-        account = BankAccount(
-            bank_bin=payment.bank_bin, account_number=payment.bank_account_number,
-            account_name=payment.bank_account_name,
-        )  # fmt: skip
-        bank = {
-            "bin": account.bank_bin,
-            "account_number": account.account_number,
-            "account_name": account.account_name,
-            "bank_name": account.bank_name,
-        }
-    return {
-        "method": payment.provider,
-        "status": payment.get_status_display(),
-        "paid": payment.status in (PaymentStatus.SUCCEEDED, PaymentStatus.PARTIALLY_REFUNDED),
-        "amount": payment.amount,
-        "reference": payment.reference,
-        "qr_svg": payment.qr_svg() or None,
-        "bank": bank,
-        "redirect_url": payment.redirect_url if payment.status == PaymentStatus.PENDING else "",
-    }
+    return payment_services.payment_summary(payment) if payment is not None else None
 
 
 def confirm_cash_on_delivery(*, order: Order, payee) -> None:
@@ -143,14 +116,9 @@ def confirm_bank_transfer(*, order: Order, actor) -> Order:
 
 def refund_cancelled_order(*, order: Order, actor) -> None:
     """Give back what was paid for an order that has just been cancelled (outside any transaction)."""
-    payment = payment_for(order)
-    if payment is None or payment.status not in (PaymentStatus.SUCCEEDED, PaymentStatus.PARTIALLY_REFUNDED):
-        return
-    item = payment.items.get(payable_kind=PAYABLE_KIND, payable_id=str(order.pk))
-    if item.remaining_amount > 0:
-        payment_services.refund_payment(
-            payment=payment, item=item, amount=item.remaining_amount, reason="order cancelled", actor=actor
-        )
+    payment_services.refund_payable(
+        payable_kind=PAYABLE_KIND, payable_id=order.pk, reason="order cancelled", actor=actor
+    )
 
 
 # --- what payments calls back (registered as the ``market.order`` payable) ---------------------------------

@@ -15,6 +15,7 @@ from .lifecycle import (
     expire_stale_payments,
     mark_succeeded,
 )
+from .payables import latest_payment, payment_summary, refund_payable
 from .refunds import refund_payment, retry_refund
 from .starting import (
     payment_instructions,
@@ -34,11 +35,14 @@ __all__ = [
     "expire_stale_payments",
     "handle_stripe_event",
     "import_statement",
+    "latest_payment",
     "mark_succeeded",
     "payment_instructions",
+    "payment_summary",
     "payout_statement_csv",
     "platform_bank_account",
     "record_payout",
+    "refund_payable",
     "refund_payment",
     "retry_refund",
     "start_cash_on_delivery",

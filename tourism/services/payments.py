@@ -26,7 +26,6 @@ from .bookings import check_hold_alive, extend_hold, mark_paid
 
 PAYABLE_KIND = "tourism.booking"
 CARD_HOLD_MARGIN = timedelta(minutes=5)
-PAID_STATUSES = (PaymentStatus.SUCCEEDED, PaymentStatus.PARTIALLY_REFUNDED)
 
 
 def booking_summary(booking: Booking) -> PayableSummary:
@@ -81,11 +80,7 @@ def start_booking_payment(*, booking: Booking, success_url: str, cancel_url: str
 
 def payment_for(booking: Booking) -> Payment | None:
     """The booking's latest payment attempt."""
-    return (
-        Payment.objects.filter(items__payable_kind=PAYABLE_KIND, items__payable_id=str(booking.pk))
-        .order_by("-created_at", "-pk")
-        .first()
-    )
+    return payment_services.latest_payment(payable_kind=PAYABLE_KIND, payable_id=booking.pk)
 
 
 def confirm_bank_transfer(*, booking: Booking, actor) -> Booking:
@@ -108,15 +103,13 @@ def refund_cancelled_booking(*, booking: Booking, amount: int, actor) -> None:
 
     A card refund goes through Stripe; a transfer's refund is recorded for the host to make by hand.
     """
-    payment = payment_for(booking)
-    if payment is None or payment.status not in PAID_STATUSES:
-        return
-    item = payment.items.get(payable_kind=PAYABLE_KIND, payable_id=str(booking.pk))
-    amount = min(amount, item.remaining_amount)
-    if amount > 0:
-        payment_services.refund_payment(
-            payment=payment, item=item, amount=amount, reason="booking cancelled", actor=actor
-        )
+    payment_services.refund_payable(
+        payable_kind=PAYABLE_KIND,
+        payable_id=booking.pk,
+        amount=amount,
+        reason="booking cancelled",
+        actor=actor,
+    )
 
 
 # --- what payments calls back (registered as the ``tourism.booking`` payable) ----------------------------
