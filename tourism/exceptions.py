@@ -10,6 +10,7 @@ class TourismErrorCode(enum.StrEnum):
     TOO_FAR_AHEAD = "too_far_ahead"
     BELOW_MINIMUM_NIGHTS = "below_minimum_nights"
     INVALID_GUESTS = "invalid_guests"
+    INVALID_GUEST_DETAILS = "invalid_guest_details"
     TOO_MANY_GUESTS = "too_many_guests"
     CLOSED = "closed"
     UNAVAILABLE = "unavailable"

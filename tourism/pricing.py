@@ -9,6 +9,7 @@ Tours and experiences cost the slot's (or the service's) price per person.
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -111,8 +112,6 @@ def per_person_quote(*, price: int, guests: int, day: date) -> Quote:
 
 
 def quote_slot(*, slot: Slot, guests: int) -> Quote:
-    from django.utils import timezone
-
     return per_person_quote(
         price=slot.price_per_person, guests=guests, day=timezone.localdate(slot.starts_at)
     )

@@ -1,6 +1,6 @@
 """The read side of tourism: finding listings, cards for pages, and the commune office's statistics."""
 
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -206,9 +206,12 @@ def bookings_count(commune_id: int, starts_on: date, ends_on: date) -> int:
 
 
 def cancellation_rate(commune_id: int, starts_on: date, ends_on: date) -> float | None:
-    rows = Booking.objects.filter(commune_id=commune_id, check_in__gte=starts_on, check_in__lt=ends_on)
-    counts = defaultdict(int)
-    for status in rows.values_list("status", flat=True):
-        counts[status] += 1
-    made = counts[BookingStatus.CONFIRMED] + counts[BookingStatus.COMPLETED] + counts[BookingStatus.CANCELLED]
-    return round(100 * counts[BookingStatus.CANCELLED] / made, 1) if made else None
+    """Cancelled bookings as a percentage of bookings made (confirmed, completed or cancelled) arriving
+    in ``[starts_on, ends_on)``."""
+    counts = Booking.objects.filter(
+        commune_id=commune_id, check_in__gte=starts_on, check_in__lt=ends_on
+    ).aggregate(
+        made=Count("id", filter=Q(status__in=(*COUNTED_STATUSES, BookingStatus.CANCELLED))),
+        cancelled=Count("id", filter=Q(status=BookingStatus.CANCELLED)),
+    )
+    return round(100 * counts["cancelled"] / counts["made"], 1) if counts["made"] else None

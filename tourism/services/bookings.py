@@ -170,9 +170,13 @@ def payment_methods_for(service: Service) -> list[str]:
 
 def check_guest(guest: GuestDetails) -> None:
     if not (guest.name or "").strip():
-        raise TourismError(TourismErrorCode.NOT_ALLOWED, _("Enter the guest's name."), field="guest_name")
+        raise TourismError(
+            TourismErrorCode.INVALID_GUEST_DETAILS, _("Enter the guest's name."), field="guest_name"
+        )
     if not (guest.email or "").strip():
-        raise TourismError(TourismErrorCode.NOT_ALLOWED, _("Enter an email address."), field="guest_email")
+        raise TourismError(
+            TourismErrorCode.INVALID_GUEST_DETAILS, _("Enter an email address."), field="guest_email"
+        )
 
 
 # --- quotes (read only) ----------------------------------------------------------------------------------
@@ -198,7 +202,7 @@ def _status_after_hold(service: Service, payment_method: str) -> tuple[str, time
     return BookingStatus.HELD, timedelta(minutes=hold_minutes())
 
 
-def _clear_expired_on_unit(unit: Unit, *, now: datetime) -> None:
+def clear_expired_holds_on(unit: Unit, *, now: datetime) -> None:
     """Expire the holds and requests on ``unit`` whose time ran out (the caller holds the unit's lock)."""
     expired = Occupancy.objects.filter(unit=unit, expires_at__lte=now).select_related("booking")
     for row in expired:
@@ -293,7 +297,7 @@ def book_stay(
             if not locked.is_active or service.kind != ServiceKind.STAY:
                 raise TourismError(TourismErrorCode.NOT_BOOKABLE, _("This room is not taking bookings."))
             check_payment_method(service, payment_method)
-            _clear_expired_on_unit(locked, now=now)
+            clear_expired_holds_on(locked, now=now)
             check_still_free(locked, check_in=check_in, check_out=check_out, now=now)
             quote = quote_stay(unit=locked, check_in=check_in, check_out=check_out, guests=guests)
             booking = _create_booking(

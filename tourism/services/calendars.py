@@ -24,7 +24,7 @@ from ..acting import acting_for_host
 from ..exceptions import TourismError, TourismErrorCode
 from ..ical import CalendarError, ExportEvent, ExternalEvent, build_calendar, parse_calendar
 from ..models import Block, BlockSource, CalendarFeed, Occupancy, Unit
-from .bookings import _clear_expired_on_unit
+from .bookings import clear_expired_holds_on
 
 EXPORT_DAYS_BACK = 30
 
@@ -131,12 +131,18 @@ def sync_feed(*, feed: CalendarFeed, data: bytes | None = None, actor=None) -> S
     except TourismError as error:
         _record_failure(feed, error.message)
         raise
+    return _apply(feed, events)
+
+
+def _apply(feed: CalendarFeed, events: list[ExternalEvent]) -> SyncResult:
+    """Make the feed's blocks match ``events`` (by UID) under the unit's lock."""
+    unit = feed.unit
     now = timezone.now()
     counts = {"added": 0, "updated": 0, "removed": 0, "unchanged": 0, "conflicts": 0}
     new_conflicts = []
     with transaction.atomic():
         locked = Unit.objects.select_for_update().get(pk=unit.pk)
-        _clear_expired_on_unit(locked, now=now)
+        clear_expired_holds_on(locked, now=now)
         existing = {block.uid: block for block in Block.objects.filter(feed=feed)}
         event_uids = {event.uid for event in events}
         # remove first, so that a moved event can take nights another event of this feed left
@@ -195,9 +201,9 @@ def import_file(*, unit: Unit, actor, name: str, data: bytes) -> tuple[CalendarF
     """Import an uploaded ``.ics`` file as a calendar without an address (upload again to update it)."""
     acting_for_host(user=actor, host=unit.service.host)
     name = (name or "").strip()[:80] or _("Uploaded calendar")
-    _parse(data)  # refuse a bad file before creating anything
+    events = _parse(data)  # a bad file is refused before anything is created
     feed, _created = CalendarFeed.objects.get_or_create(unit=unit, name=name, url="")
-    return feed, sync_feed(feed=feed, data=data, actor=actor)
+    return feed, _apply(feed, events)
 
 
 def sync_all_feeds() -> int:

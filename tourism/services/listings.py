@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from core.events import record_event
 from core.text import unique_slug
 
+from .. import availability
 from ..acting import acting_for_host, check_moderator
 from ..exceptions import TourismError, TourismErrorCode
 from ..models import (
@@ -32,7 +33,7 @@ from ..models import (
     Unit,
     new_calendar_token,
 )
-from .bookings import MAXIMUM_DAYS_AHEAD, _clear_expired_on_unit
+from .bookings import MAXIMUM_DAYS_AHEAD, clear_expired_holds_on
 
 HOST_FIELDS = {
     "name", "village", "about_vi", "about_en", "contact_phone", "bank_bin", "bank_account_number",
@@ -214,9 +215,10 @@ def add_seasonal_price(*, unit: Unit, actor, name: str, starts_on: date, ends_on
     season.full_clean(exclude=["unit"])
     if ends_on < starts_on:
         raise ValidationError({"ends_on": _("The last night cannot be before the first.")})
-    if unit.seasonal_prices.filter(starts_on__lte=ends_on, ends_on__gte=starts_on).exists():
-        raise ValidationError({"starts_on": _("This season overlaps another one of this room.")})
     with transaction.atomic():
+        Unit.objects.select_for_update().get(pk=unit.pk)  # two seasons added at once cannot both overlap
+        if unit.seasonal_prices.filter(starts_on__lte=ends_on, ends_on__gte=starts_on).exists():
+            raise ValidationError({"starts_on": _("This season overlaps another one of this room.")})
         season.save()
         record_event(
             "tourism.unit.season_added", subject=unit, commune_id=unit.service.commune_id,
@@ -275,9 +277,7 @@ def close_dates(*, unit: Unit, actor, starts_on: date, ends_on: date, note: str 
         with transaction.atomic():
             locked = Unit.objects.select_for_update().get(pk=unit.pk)
             now = timezone.now()
-            _clear_expired_on_unit(locked, now=now)
-            from .. import availability
-
+            clear_expired_holds_on(locked, now=now)
             if availability.taken_nights(locked, starts_on=starts_on, ends_on=ends_on, now=now).exists():
                 raise TourismError(
                     TourismErrorCode.UNAVAILABLE,
