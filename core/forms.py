@@ -1,5 +1,14 @@
 """Form helpers every app's forms share (presentation-level only, no domain rules)."""
 
+import re
+from collections.abc import Callable
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+MAXIMUM_VND = 1_000_000_000  # a billion đồng: more than any price or fee typed on these pages
+
 
 class AccessibleFormMixin:
     """Link every field to its help text and error message (``aria-describedby``, ``aria-invalid``)."""
@@ -36,3 +45,122 @@ class AccessibleFormMixin:
             for message in errors:
                 links.append({"href": f"#{anchor}", "message": f"{bound.label}: {message}"})
         return links
+
+
+class AccessibleForm(AccessibleFormMixin, forms.Form):
+    """A form of the villagers' own areas (shop, host): every field linked to its help text and error."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._describe()
+
+
+def apply_service_error(
+    form: forms.Form,
+    error: Exception,
+    *,
+    domain_error: type[Exception],
+    message: Callable[[Exception], str],
+    field_map: dict[str, str] | None = None,
+) -> None:
+    """Put a refused service call on ``form``: on the named field when the form has it, otherwise at the top
+    of the form (prefixed with the field's name).
+
+    ``error`` is the domain's own error (``domain_error``, with ``code``, ``message`` and ``field``; the
+    visitor reads ``message(error)``) or a ``ValidationError``. ``field_map`` renames a service's field
+    to the form's.
+    """
+    field_map = field_map or {}
+    if isinstance(error, domain_error):
+        name = field_map.get(error.field, error.field) if error.field else None
+        form.add_error(name if name in form.fields else None, message(error))
+        return
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for field, messages in error.message_dict.items():
+        name = field_map.get(field, field)
+        if name in form.fields:
+            form.add_error(name, messages)
+        else:
+            prefix = "" if field == "__all__" else f"{field.replace('_', ' ')}: "
+            form.add_error(None, [f"{prefix}{text}" for text in messages])
+
+
+# --- fields -------------------------------------------------------------------------------------------
+
+
+class VndField(forms.Field):
+    """An amount in Vietnamese đồng: a whole number, never negative, never a fraction.
+
+    Accepts ``350000`` and the way Vietnamese write it, ``350.000`` (dots or commas grouping
+    thousands); refuses ``-5000`` and ``1500.5`` with a message that says why.
+    """
+
+    default_error_messages = {
+        "invalid": _("Write the amount in đồng with digits only, for example 350000."),
+        "negative": _("The amount cannot be negative."),
+        "fraction": _("Đồng have no decimals: write a whole number, for example 350000."),
+        "min_value": _("The amount must be at least %(limit)s ₫."),
+        "max_value": _("The amount must be at most %(limit)s ₫."),
+    }
+
+    def __init__(self, *, min_value: int = 0, max_value: int = MAXIMUM_VND, **kwargs):
+        self.min_value, self.max_value = min_value, max_value
+        kwargs.setdefault(
+            "widget", forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "size": 12})
+        )
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        text = str(value)[:40]
+        text = re.sub(r"[\s\u00a0]", "", text).removesuffix("₫").removesuffix("đ").removesuffix("VND")
+        if not text:
+            return None
+        if text.startswith("-"):
+            raise ValidationError(self.error_messages["negative"], code="negative")
+        if re.fullmatch(r"\d+", text):
+            amount = int(text)
+        elif re.fullmatch(r"\d{1,3}([.,]\d{3})+", text):
+            amount = int(re.sub(r"[.,]", "", text))
+        elif re.fullmatch(r"[\d.,]*\d", text):
+            raise ValidationError(self.error_messages["fraction"], code="fraction")
+        else:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        if amount < self.min_value:
+            raise ValidationError(
+                self.error_messages["min_value"], code="min_value", params={"limit": self.min_value}
+            )
+        if amount > self.max_value:
+            raise ValidationError(
+                self.error_messages["max_value"], code="max_value", params={"limit": self.max_value}
+            )
+        return amount
+
+
+def date_input() -> forms.DateInput:
+    """The phone's own date picker (``<input type="date">``), no JavaScript."""
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class BankAccountFormMixin:
+    """The bank account a household is paid to by transfer (VietQR): given whole, or not at all.
+
+    The form declares ``bank_bin``, ``bank_account_number`` and ``bank_account_name`` (with its own words
+    for who pays) and calls :meth:`require_whole_bank_account` from its ``clean``.
+    """
+
+    BANK_FIELDS = ("bank_bin", "bank_account_number", "bank_account_name")
+
+    def clean_bank_account_name(self):
+        return self.cleaned_data["bank_account_name"].strip().upper()
+
+    def require_whole_bank_account(self, cleaned: dict) -> None:
+        """Flag each missing field of a half-given bank account."""
+        given = [name for name in self.BANK_FIELDS if cleaned.get(name)]
+        if given and len(given) < len(self.BANK_FIELDS):
+            for name in self.BANK_FIELDS:
+                if not cleaned.get(name) and name not in self.errors:
+                    self.add_error(name, _("Fill in the bank, the account number and the account name."))

@@ -2,55 +2,26 @@
 and product listings of the communes they moderate — and sees nothing of the others (404).
 
 The decision itself is ``services.review_producer`` / ``services.review_listing``; these views list,
-show and pass the decision on. Who sees the menu item and these pages: commune moderators and
-superusers (``market.acting.is_commune_moderator``, per commune).
+show and pass the decision on. Who sees the menu item and these pages, and which rows: commune moderators
+(their communes' rows) and superusers (every commune's) — ``accounts.moderation``.
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from accounts.models import Role
+from accounts.moderation import ModeratedObjectMixin, ModeratorOnlyMixin, only_moderated
 
 from . import services
 from .exceptions import MarketError
 from .forms.shop import ReviewDecisionForm, apply_service_error, service_message
 from .models import Producer, Product, ProductImage, ReviewStatus
-
-
-def moderated_commune_ids(user) -> list[int] | None:
-    """The commune ids ``user`` moderates; ``None`` means every commune (superusers)."""
-    if not user.is_authenticated:
-        return []
-    if user.is_superuser:
-        return None
-    return list(user.memberships.filter(role=Role.COMMUNE_MODERATOR).values_list("commune_id", flat=True))
-
-
-def can_moderate(user) -> bool:
-    commune_ids = moderated_commune_ids(user)
-    return commune_ids is None or bool(commune_ids)
-
-
-def _scoped(queryset, user):
-    commune_ids = moderated_commune_ids(user)
-    return queryset if commune_ids is None else queryset.filter(commune_id__in=commune_ids)
-
-
-class ModeratorOnlyMixin:
-    """Refuse anyone who moderates no commune (Wagtail turns this into "no permission")."""
-
-    def dispatch(self, request, *args, **kwargs):
-        if not can_moderate(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
 
 INDEX_BREADCRUMB = {
     "url": reverse_lazy("market_moderation:index"),
@@ -70,35 +41,25 @@ class ModerationIndexView(ModeratorOnlyMixin, WagtailAdminTemplateMixin, Templat
         context = super().get_context_data(**kwargs)
         user = self.request.user
         context["producers"] = list(
-            _scoped(Producer.objects.filter(review_status=ReviewStatus.PENDING), user)
+            only_moderated(Producer.objects.filter(review_status=ReviewStatus.PENDING), user)
             .select_related("commune", "owner")
             .order_by("created_at")
         )
         context["products"] = list(
-            _scoped(Product.objects.filter(review_status=ReviewStatus.PENDING), user)
+            only_moderated(Product.objects.filter(review_status=ReviewStatus.PENDING), user)
             .select_related("commune", "producer")
             .order_by("updated_at")
         )
         return context
 
 
-class ReviewView(WagtailAdminTemplateMixin, TemplateView):
+class ReviewView(ModeratedObjectMixin, WagtailAdminTemplateMixin, TemplateView):
     """One pending item with Approve / Reject (reason required) — both plain POST forms."""
 
-    model = None
     header_icon = "check"
-
-    def get_queryset(self):
-        raise NotImplementedError
 
     def decide(self, item, *, approve: bool, reason: str):
         raise NotImplementedError
-
-    def dispatch(self, request, *args, **kwargs):
-        if not can_moderate(request.user):  # before the lookup: a non-moderator is refused, not "not found"
-            raise PermissionDenied
-        self.object = get_object_or_404(_scoped(self.get_queryset(), request.user), pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
 
     def get_page_title(self):
         return str(self.object)

@@ -11,11 +11,12 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
-from wagtail.models import Locale, Page
+from wagtail.models import Page
 
 from core.models import Event
 from core.text import fold_query
 from village.models import CommunePage, ProvincePage, VillageImage
+from village.translations import localized_titles
 
 from .models import (
     CartItem,
@@ -73,23 +74,6 @@ def _first_photo() -> Prefetch:
     """Each product's first photo only (a sliced prefetch: one query for the whole page)."""
     photos = ProductImage.objects.select_related("image").prefetch_related(_renditions(CARD_RENDITIONS))
     return Prefetch("images", queryset=photos.order_by("position", "id")[:1], to_attr="first_photos")
-
-
-def localized_titles(pages) -> dict[int, str]:
-    """``{page id: title in the active language}``: a translation's title where there is one.
-
-    Products and producers point at the Vietnamese pages; an English visitor reads the English titles.
-    At most one query, whatever the number of pages.
-    """
-    pages = list({page.pk: page for page in pages if page is not None}.values())
-    titles = {page.pk: page.title for page in pages}
-    locale = Locale.get_active()
-    others = {page.translation_key: page.pk for page in pages if page.locale_id != locale.pk}
-    if others:
-        translations = Page.objects.filter(locale=locale, translation_key__in=list(others)).live()
-        for translation_key, title in translations.values_list("translation_key", "title"):
-            titles[others[translation_key]] = title
-    return titles
 
 
 def decorate_cards(products, *, commune_titles: dict[int, str] | None = None, today=None) -> list[Product]:

@@ -3,7 +3,8 @@
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
+
+from accounts.moderation import ModeratorMenuItem
 
 from . import admin_views
 
@@ -24,16 +25,9 @@ def register_moderation_urls():
     ]
 
 
-class ModerationMenuItem(MenuItem):
-    """Shown to commune moderators and superusers only."""
-
-    def is_shown(self, request):
-        return admin_views.can_moderate(request.user)
-
-
 @hooks.register("register_admin_menu_item")
 def register_moderation_menu_item():
-    return ModerationMenuItem(
+    return ModeratorMenuItem(
         _("Marketplace moderation"),
         reverse("market_moderation:index"),
         name="marketplace-moderation",

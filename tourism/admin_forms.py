@@ -4,9 +4,13 @@ They check the shape of what is posted; the rules (a rejection needs a reason, h
 note, who may decide) are the services' and come back as errors placed on these fields.
 """
 
+from operator import attrgetter
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from core import forms as core_forms
 
 from .exceptions import TourismError
 
@@ -45,15 +49,11 @@ class StatisticsFilterForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), required=False, min_value=FIRST_YEAR, max_value=LAST_YEAR)
 
 
-def apply_service_error(form: forms.Form, error, *, field_map: dict[str, str]) -> None:
-    """Put a service's ``ValidationError`` or ``TourismError`` on the form field it is about (or on top)."""
-    if isinstance(error, TourismError):
-        name = field_map.get(error.field, error.field) if error.field else None
-        form.add_error(name if name in form.fields else None, error.message)
-        return
-    if not isinstance(error, ValidationError) or not hasattr(error, "error_dict"):
-        form.add_error(None, getattr(error, "messages", [str(error)]))
-        return
-    for field, messages in error.message_dict.items():
-        name = field_map.get(field, field)
-        form.add_error(name if name in form.fields else None, messages)
+def apply_service_error(
+    form: forms.Form, error: ValidationError | TourismError, *, field_map: dict[str, str]
+) -> None:
+    """Put a service's ``ValidationError`` or ``TourismError`` on the form field it is about, or on top
+    (``core.forms.apply_service_error``); the moderator reads the service's own words."""
+    core_forms.apply_service_error(
+        form, error, domain_error=TourismError, message=attrgetter("message"), field_map=field_map
+    )

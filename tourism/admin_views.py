@@ -8,9 +8,9 @@
   experiences and visitors' countries of one commune and year (``selectors.commune_statistics``), also
   as CSV.
 
-Who: commune moderators (their communes only) and superusers (every commune). Someone who moderates no
-commune is refused (Wagtail shows "no permission"); another commune's item or figures are "not found".
-These views find, show and pass decisions on — the rules are the services'.
+Who: commune moderators (their communes only) and superusers (every commune) — ``accounts.moderation``.
+Someone who moderates no commune is refused (Wagtail shows "no permission"); another commune's item or
+figures are "not found". These views find, show and pass decisions on — the rules are the services'.
 """
 
 import csv
@@ -18,11 +18,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,6 +33,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.models import Locale
 
 from accounts.acting import moderated_commune_ids
+from accounts.moderation import ModeratedObjectMixin, ModeratorOnlyMixin, only_moderated
 from village.models import CommunePage
 
 from . import selectors
@@ -45,17 +46,6 @@ from .services import listings, reviews
 REVIEWS_PER_PAGE = 30
 
 
-def can_moderate(user) -> bool:
-    commune_ids = moderated_commune_ids(user)
-    return commune_ids is None or bool(commune_ids)
-
-
-def _scoped(queryset, user, *, field: str = "commune_id"):
-    """Only the rows of the communes ``user`` moderates (all of them for a superuser)."""
-    commune_ids = moderated_commune_ids(user)
-    return queryset if commune_ids is None else queryset.filter(**{f"{field}__in": commune_ids})
-
-
 def moderated_communes(user) -> list[CommunePage]:
     """The communes whose figures ``user`` may see, in tree order (a superuser: every commune, once)."""
     commune_ids = moderated_commune_ids(user)
@@ -66,19 +56,12 @@ def moderated_communes(user) -> list[CommunePage]:
     return list(communes.order_by("path"))
 
 
-class ModeratorOnlyMixin:
-    """Refuse anyone who moderates no commune (Wagtail turns this into "no permission")."""
-
-    def dispatch(self, request, *args, **kwargs):
-        if not can_moderate(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-
 INDEX_BREADCRUMB = {"url": reverse_lazy("tourism_admin:index"), "label": gettext_lazy("Tourism")}
 
 
-class TourismAdminMixin(ModeratorOnlyMixin, WagtailAdminTemplateMixin):
+class TourismAdminMixin(WagtailAdminTemplateMixin):
+    """The tourism screens' header, breadcrumbs and navigation (who may open them: the views' mixins)."""
+
     header_icon = "site"
     section = ""
 
@@ -99,7 +82,7 @@ class TourismAdminMixin(ModeratorOnlyMixin, WagtailAdminTemplateMixin):
 # --- moderation queue -------------------------------------------------------------------------------------
 
 
-class ModerationQueueView(TourismAdminMixin, TemplateView):
+class ModerationQueueView(ModeratorOnlyMixin, TourismAdminMixin, TemplateView):
     template_name = "tourism/admin/index.html"
     page_title = gettext_lazy("Tourism: waiting for approval")
     section = "queue"
@@ -108,30 +91,21 @@ class ModerationQueueView(TourismAdminMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         context["hosts"] = list(
-            _scoped(Host.objects.filter(status=ListingStatus.PENDING), user)
+            only_moderated(Host.objects.filter(status=ListingStatus.PENDING), user)
             .select_related("commune", "village", "owner")
             .annotate(service_count=Count("services"))
             .order_by("created_at", "pk")
         )
         context["services"] = list(
-            _scoped(Service.objects.filter(status=ListingStatus.PENDING), user)
+            only_moderated(Service.objects.filter(status=ListingStatus.PENDING), user)
             .select_related("commune", "host")
             .order_by("updated_at", "pk")
         )
         return context
 
 
-class DecisionView(TourismAdminMixin, TemplateView):
+class DecisionView(ModeratedObjectMixin, TourismAdminMixin, TemplateView):
     """One pending (or decided) host or listing with Approve / Reject — both plain POST forms."""
-
-    def get_queryset(self):
-        raise NotImplementedError
-
-    def dispatch(self, request, *args, **kwargs):
-        if not can_moderate(request.user):  # before the lookup: a non-moderator is refused, not "not found"
-            raise PermissionDenied
-        self.object = get_object_or_404(_scoped(self.get_queryset(), request.user), pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
 
     def get_page_title(self):
         return str(self.object)
@@ -193,22 +167,22 @@ class ServiceDecisionView(DecisionView):
 # --- reviews ----------------------------------------------------------------------------------------------
 
 
-class ReviewListView(TourismAdminMixin, TemplateView):
-    """Reviews of the moderated communes' listings, newest first, each with its Hide / Show form."""
+class ReviewsPage(TourismAdminMixin, TemplateView):
+    """Reviews of the moderated communes' listings, newest first, each with its Hide / Show form (who may
+    see it: ``ReviewListView`` and ``ReviewModerationView``)."""
 
     template_name = "tourism/admin/reviews.html"
     page_title = gettext_lazy("Guests' reviews")
     section = "reviews"
 
-    def reviews(self):
-        queryset = Review.objects.select_related("service__commune", "service__host", "moderated_by")
-        return _scoped(queryset, self.request.user, field="service__commune_id").order_by(
-            "-created_at", "-pk"
-        )
-
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        page = Paginator(self.reviews(), REVIEWS_PER_PAGE).get_page(self.request.GET.get("page"))
+        rows = only_moderated(
+            Review.objects.select_related("service__commune", "service__host", "moderated_by"),
+            self.request.user,
+            commune_field="service__commune_id",
+        ).order_by("-created_at", "-pk")
+        page = Paginator(rows, REVIEWS_PER_PAGE).get_page(self.request.GET.get("page"))
         context["page_obj"] = page
         context["reviews"] = list(page.object_list)
         context.setdefault("failed_review_id", None)
@@ -216,20 +190,19 @@ class ReviewListView(TourismAdminMixin, TemplateView):
         return context
 
 
-class ReviewModerationView(ReviewListView):
-    """POST only: hide (a note is required) or show one review, then back to the list."""
+class ReviewListView(ModeratorOnlyMixin, ReviewsPage):
+    """The reviews page itself (GET)."""
+
+
+class ReviewModerationView(ModeratedObjectMixin, ReviewsPage):
+    """POST only: hide (a note is required) or show one review, then back to the list (shown again, with
+    the form's errors next to that review, when the service refuses)."""
 
     http_method_names = ["post"]
+    commune_field = "service__commune_id"
 
-    def dispatch(self, request, *args, **kwargs):
-        if not can_moderate(request.user):
-            raise PermissionDenied
-        self.object = get_object_or_404(self.reviews_of_user(request.user), pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
-
-    @staticmethod
-    def reviews_of_user(user):
-        return _scoped(Review.objects.select_related("service"), user, field="service__commune_id")
+    def get_queryset(self):
+        return Review.objects.select_related("service")
 
     def post(self, request, *args, **kwargs):
         form = ReviewModerationForm(request.POST)
@@ -312,7 +285,7 @@ def statistics_table(commune: CommunePage, year: int) -> StatisticsTable:
     )
 
 
-class StatisticsView(TourismAdminMixin, TemplateView):
+class StatisticsView(ModeratorOnlyMixin, TourismAdminMixin, TemplateView):
     template_name = "tourism/admin/statistics.html"
     page_title = gettext_lazy("Smart tourism")
     section = "statistics"
@@ -338,7 +311,9 @@ class StatisticsCsvView(ModeratorOnlyMixin, View):
     def get(self, request, *args, **kwargs):
         asked = read_statistics_request(request)
         if not asked.form.is_valid():
-            errors = "; ".join(f"{field}: {' '.join(errs)}" for field, errs in asked.form.errors.items())
+            errors = "; ".join(
+                f"{bound.label}: {' '.join(bound.errors)}" for bound in asked.form if bound.errors
+            )
             return HttpResponse(errors, status=400, content_type="text/plain; charset=utf-8")
         if asked.commune is None:
             raise Http404("No commune to show.")

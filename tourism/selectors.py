@@ -4,16 +4,18 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Avg, Count, Min, Prefetch, Q
+from django.db.models import Avg, Count, Exists, Min, OuterRef, Prefetch, Q
 from django.utils import timezone
 
 from core.text import fold_query, folded_words
+from village.models import CommunePage
 
 from . import availability
 from .models import (
     Booking,
     BookingStatus,
     CancelledBy,
+    Review,
     ReviewStatus,
     Service,
     ServiceKind,
@@ -93,6 +95,44 @@ def commune_services(commune, *, limit: int = 6) -> list[Service]:
 
 def upcoming_slots(service: Service, *, guests: int = 1, limit: int = 20) -> list[Slot]:
     return list(availability.open_slots(service.slots.all(), guests=guests).order_by("starts_at")[:limit])
+
+
+# --- the tourist's pages ----------------------------------------------------------------------------------
+
+
+def listed_communes() -> list[CommunePage]:
+    """The commune pages that listed services point at, in tree order (for the search form's choices)."""
+    listed = Service.objects.listed().filter(commune=OuterRef("pk"))
+    return list(CommunePage.objects.filter(Exists(listed)).order_by("path"))
+
+
+def listed_service(slug: str) -> Service | None:
+    """A listed service with its host, commune and village, or None (not found, or not listed)."""
+    return Service.objects.listed().select_related("host", "commune", "village").filter(slug=slug).first()
+
+
+def active_units(service: Service) -> list[Unit]:
+    """A stay's rooms that take bookings, cheapest first, with their seasonal prices."""
+    units = service.units.filter(is_active=True).prefetch_related("seasonal_prices")
+    return list(units.order_by("nightly_price", "id"))
+
+
+def published_reviews(service: Service, *, limit: int) -> list[Review]:
+    """A listing's newest published reviews."""
+    reviews = service.reviews.filter(status=ReviewStatus.PUBLISHED)
+    return list(reviews.order_by("-created_at", "-id")[:limit])
+
+
+def booking_by_token(access_token) -> Booking | None:
+    """The booking behind a private link (``access_token``) with what its pages show, or None."""
+    booking = Booking.objects.select_related("service__host", "service__commune", "unit", "slot")
+    return booking.filter(access_token=access_token).first()
+
+
+def bookings_of_guest(user):
+    """An account's bookings, newest first, with what the list shows (a queryset, to paginate)."""
+    bookings = Booking.objects.filter(guest=user).select_related("service", "unit", "slot")
+    return bookings.order_by("-created_at", "-id")
 
 
 # --- the commune office's "smart tourism" figures ---------------------------------------------------------

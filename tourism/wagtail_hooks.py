@@ -4,7 +4,8 @@ reviews, smart-tourism statistics) — see ``tourism.admin_views``."""
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
+
+from accounts.moderation import ModeratorMenuItem
 
 from . import admin_views
 
@@ -24,15 +25,8 @@ def register_tourism_admin_urls():
     return [path("tourism/", include((tourism_admin_urls, "tourism_admin"), namespace="tourism_admin"))]
 
 
-class TourismMenuItem(MenuItem):
-    """Shown to commune moderators and superusers only."""
-
-    def is_shown(self, request):
-        return admin_views.can_moderate(request.user)
-
-
 @hooks.register("register_admin_menu_item")
 def register_tourism_menu_item():
-    return TourismMenuItem(
+    return ModeratorMenuItem(
         _("Tourism"), reverse("tourism_admin:index"), name="tourism", icon_name="site", order=260
     )

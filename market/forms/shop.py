@@ -7,7 +7,6 @@ allowed) live in ``market.services``, whose errors the views put back on these f
 """
 
 import io
-import re
 
 from django import forms
 from django.conf import settings
@@ -17,7 +16,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from PIL import Image, UnidentifiedImageError
 
-from core.forms import AccessibleFormMixin
+from core import forms as core_forms
+from core.forms import AccessibleForm as StyledForm
+from core.forms import BankAccountFormMixin, VndField, date_input
 from village.images import sanitize_image
 
 from ..exceptions import MarketError, MarketErrorCode
@@ -39,7 +40,6 @@ BANK_CHOICES = [
 ]
 MONTH_CHOICES = [(number, MONTHS[number]) for number in range(1, 13)]
 OCOP_STAR_CHOICES = [("", _("No OCOP rating"))] + [(stars, "★" * stars) for stars in range(1, 6)]
-MAX_PRICE = 1_000_000_000
 
 # What a refused service call says, in the visitor's language; codes not listed keep the service's words.
 SERVICE_MESSAGES = {
@@ -53,82 +53,13 @@ def service_message(error: MarketError) -> str:
 
 
 def apply_service_error(form: forms.Form, error, *, field_map: dict[str, str] | None = None) -> None:
-    """Put a service's ``MarketError`` or ``ValidationError`` on ``form``: on the named field when the
-    form has it, otherwise at the top of the form (prefixed with the field's name)."""
-    field_map = field_map or {}
-    if isinstance(error, MarketError):
-        name = field_map.get(error.field, error.field) if error.field else None
-        form.add_error(name if name in form.fields else None, service_message(error))
-        return
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    for field, messages in error.message_dict.items():
-        name = field_map.get(field, field)
-        if name in form.fields:
-            form.add_error(name, messages)
-        else:
-            prefix = "" if field == "__all__" else f"{field.replace('_', ' ')}: "
-            form.add_error(None, [f"{prefix}{message}" for message in messages])
-
-
-class StyledForm(AccessibleFormMixin, forms.Form):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._describe()
+    """Put a service's ``MarketError`` or ``ValidationError`` on ``form`` (see ``core.forms``)."""
+    core_forms.apply_service_error(
+        form, error, domain_error=MarketError, message=service_message, field_map=field_map
+    )
 
 
 # --- fields -----------------------------------------------------------------------------------------
-
-
-class VndField(forms.Field):
-    """An amount in Vietnamese đồng: a whole number, never negative, never a fraction.
-
-    Accepts ``350000`` and the way Vietnamese write it, ``350.000`` (dots or commas grouping
-    thousands); refuses ``-5000`` and ``1500.5`` with a message that says why.
-    """
-
-    default_error_messages = {
-        "invalid": _("Write the amount in đồng with digits only, for example 350000."),
-        "negative": _("The amount cannot be negative."),
-        "fraction": _("Đồng have no decimals: write a whole number, for example 350000."),
-        "min_value": _("The amount must be at least %(limit)s ₫."),
-        "max_value": _("The amount must be at most %(limit)s ₫."),
-    }
-
-    def __init__(self, *, min_value: int = 0, max_value: int = MAX_PRICE, **kwargs):
-        self.min_value, self.max_value = min_value, max_value
-        kwargs.setdefault(
-            "widget", forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "size": 12})
-        )
-        super().__init__(**kwargs)
-
-    def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        text = str(value)[:40]
-        text = re.sub(r"[\s\u00a0]", "", text).removesuffix("₫").removesuffix("đ").removesuffix("VND")
-        if not text:
-            return None
-        if text.startswith("-"):
-            raise ValidationError(self.error_messages["negative"], code="negative")
-        if re.fullmatch(r"\d+", text):
-            amount = int(text)
-        elif re.fullmatch(r"\d{1,3}([.,]\d{3})+", text):
-            amount = int(re.sub(r"[.,]", "", text))
-        elif re.fullmatch(r"[\d.,]*\d", text) and re.search(r"\d", text):
-            raise ValidationError(self.error_messages["fraction"], code="fraction")
-        else:
-            raise ValidationError(self.error_messages["invalid"], code="invalid")
-        if amount < self.min_value:
-            raise ValidationError(
-                self.error_messages["min_value"], code="min_value", params={"limit": self.min_value}
-            )
-        if amount > self.max_value:
-            raise ValidationError(
-                self.error_messages["max_value"], code="max_value", params={"limit": self.max_value}
-            )
-        return amount
 
 
 class PhotoField(forms.FileField):
@@ -176,14 +107,10 @@ class PhotoField(forms.FileField):
         return sanitize_image(content, uploaded.name or "photo.jpg")
 
 
-def date_input() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
 # --- producer profile ---------------------------------------------------------------------------------
 
 
-class ProducerForm(StyledForm):
+class ProducerForm(BankAccountFormMixin, StyledForm):
     """The shop profile. ``communes`` (create only) are the communes the shop may belong to."""
 
     name = forms.CharField(label=_("Name of the shop"), max_length=120)
@@ -263,19 +190,11 @@ class ProducerForm(StyledForm):
         self.fields["village"].choices = [("", _("Not in a particular village")), *village_groups]
         self._describe()
 
-    BANK_FIELDS = ("bank_bin", "bank_account_number", "bank_account_name")
-
-    def clean_bank_account_name(self):
-        return self.cleaned_data["bank_account_name"].strip().upper()
-
     def clean(self):
         cleaned = super().clean()
         if not cleaned.get("bank_bin") and not cleaned.get("bank_account_number"):
             cleaned["bank_account_name"] = ""  # the suggested name alone is no bank account
-        elif not all(cleaned.get(name) for name in self.BANK_FIELDS):
-            for name in self.BANK_FIELDS:
-                if not cleaned.get(name) and name not in self.errors:
-                    self.add_error(name, _("Fill in the bank, the account number and the account name."))
+        self.require_whole_bank_account(cleaned)
         return cleaned
 
     def service_fields(self) -> dict:

@@ -6,6 +6,7 @@ Presentation only: what to show is decided by ``market.selectors``.
 from django import template
 
 from core.templatetags.money import vnd
+from core.templatetags.stars import star_glyphs
 
 from .. import selectors
 
@@ -36,11 +37,4 @@ def commune_products(context, commune, limit=6):
     }
 
 
-@register.filter
-def star_glyphs(stars) -> str:
-    """``4`` → ``"★★★★☆"``: decoration only; templates also say the number in words."""
-    try:
-        stars = max(0, min(5, int(stars)))
-    except (TypeError, ValueError):
-        return ""
-    return "★" * stars + "☆" * (5 - stars)
+register.filter("star_glyphs", star_glyphs)

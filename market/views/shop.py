@@ -15,23 +15,30 @@ import io
 from datetime import date
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.files.images import ImageFile
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import AssistanceConsent, Role
 from core.models import Event
+from core.web import (
+    Action,
+    action_forms,
+    post_action,
+    private_area,
+    refusal_status,
+    render_for_household,
+    submitted,
+)
 from payments import services as payment_services
 from payments.exceptions import PaymentError, PaymentErrorCode
 from village.models import CommunePage, CommuneWorkspace, VillageImage, VillagePage
@@ -81,26 +88,20 @@ EVENT_LABELS = {
     "market.order.refunded": gettext_lazy("Refunded"),
 }
 ORDER_ACTIONS = {
-    "accept": (EmptyForm, gettext_lazy("Order accepted. Prepare the goods.")),
-    "paid": (EmptyForm, gettext_lazy("Transfer received: the order is paid and confirmed.")),
-    "ship": (ShipForm, gettext_lazy("Marked as shipped.")),
-    "deliver": (EmptyForm, gettext_lazy("Marked as delivered. Thank you!")),
-    "cancel": (CancelForm, gettext_lazy("Order cancelled. The stock is back on sale.")),
+    "accept": Action(EmptyForm, gettext_lazy("Order accepted. Prepare the goods.")),
+    "paid": Action(EmptyForm, gettext_lazy("Transfer received: the order is paid and confirmed.")),
+    "ship": Action(ShipForm, gettext_lazy("Marked as shipped.")),
+    "deliver": Action(EmptyForm, gettext_lazy("Marked as delivered. Thank you!")),
+    "cancel": Action(CancelForm, gettext_lazy("Order cancelled. The stock is back on sale.")),
 }
+ERROR_STATUSES = {MarketErrorCode.ILLEGAL_TRANSITION: 409, MarketErrorCode.NOT_ALLOWED: 403}
 STATEMENT_MESSAGES = {
     PaymentErrorCode.NOT_ALLOWED: gettext_lazy("Only the household itself can download its statement."),
     PaymentErrorCode.INVALID_PERIOD: gettext_lazy("The period ends before it starts."),
 }
 
 
-def producer_area(view):
-    """Logged-in users only (Wagtail's login page), never cached anywhere."""
-    return login_required(never_cache(view))
-
-
-def _submitted(request):
-    """The POSTed data (binding the form), or None on GET."""
-    return request.POST if request.method == "POST" else None
+producer_area = private_area  # logged-in users only, never cached
 
 
 def _shop(request, producer_id: int) -> Producer:
@@ -111,19 +112,13 @@ def _shop(request, producer_id: int) -> Producer:
 
 
 def _render(request, template: str, producer: Producer | None, context: dict, status: int = 200):
-    base = {"commune": producer.commune if producer else None, "producer": producer}
-    if producer is not None:
-        base["assisted"] = producer.owner_id != request.user.pk
-        base["household"] = producer.owner.get_full_name()
-    return render(request, f"market/shop/{template}", {**base, **context}, status=status)
+    return render_for_household(
+        request, f"market/shop/{template}", context, name="producer", owned=producer, status=status
+    )
 
 
 def _error_status(error) -> int:
-    if isinstance(error, MarketError):
-        return {MarketErrorCode.ILLEGAL_TRANSITION: 409, MarketErrorCode.NOT_ALLOWED: 403}.get(
-            error.code, 400
-        )
-    return 400
+    return refusal_status(error, domain_error=MarketError, statuses=ERROR_STATUSES)
 
 
 def lot_urls(lot: Lot) -> tuple[str, str]:
@@ -223,9 +218,7 @@ def create(request, household_id: int | None = None):
         "accepts_cash_on_delivery": True,
         "bank_account_name": services.bank_account_name_from(owner.get_full_name()),
     }
-    form = ProducerForm(
-        _submitted(request), communes=communes, village_groups=village_groups, initial=initial
-    )
+    form = ProducerForm(submitted(request), communes=communes, village_groups=village_groups, initial=initial)
     if request.method == "POST" and form.is_valid():
         fields = form.service_fields()
         commune = next(commune for commune in communes if commune.pk == form.cleaned_data["commune"])
@@ -252,7 +245,7 @@ def profile(request, producer_id: int):
     fields = sorted(ProducerForm.base_fields.keys() - {"commune"})
     initial = {name: getattr(producer, name) for name in fields if name != "village"}
     initial["village"] = producer.village_id
-    form = ProducerForm(_submitted(request), village_groups=village_groups, initial=initial)
+    form = ProducerForm(submitted(request), village_groups=village_groups, initial=initial)
     if request.method == "POST" and form.is_valid():
         changes = form.service_fields()
         changes["village"] = (
@@ -482,7 +475,7 @@ def _edit_initial(product: Product) -> dict:
 @require_http_methods(["GET", "POST"])
 def product_edit(request, producer_id: int, product_id: int):
     producer, product = _product_for_edit(request, producer_id, product_id)
-    form = ProductEditForm(_submitted(request), initial=_edit_initial(product))
+    form = ProductEditForm(submitted(request), initial=_edit_initial(product))
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
@@ -578,7 +571,7 @@ def product_new_photo(request, producer_id: int):
     draft = _draft(request, producer)
     image = _draft_image(producer, draft)
     form = ProductBasicsForm(
-        _submitted(request),
+        submitted(request),
         request.FILES if request.method == "POST" else None,
         has_photo=image is not None,
         initial=draft,
@@ -612,7 +605,7 @@ def product_new_price(request, producer_id: int):
     draft = _draft(request, producer)
     if not draft.get("name_vi") or _draft_image(producer, draft) is None:
         return redirect("shop:product_new", producer_id=producer.pk)
-    form = ProductPriceForm(_submitted(request), initial={"minimum_order": 1, "unit": "kg", **draft})
+    form = ProductPriceForm(submitted(request), initial={"minimum_order": 1, "unit": "kg", **draft})
     if request.method == "POST" and form.is_valid():
         draft |= {name: form.cleaned_data[name] for name in ("price", "unit", "stock", "minimum_order")}
         _save_draft(request, producer, draft)
@@ -634,7 +627,7 @@ def product_new_details(request, producer_id: int):
         return redirect("shop:product_new", producer_id=producer.pk)
     if "price" not in draft:
         return redirect("shop:product_new_price", producer_id=producer.pk)
-    form = ProductDetailsForm(_submitted(request))
+    form = ProductDetailsForm(submitted(request))
     if request.method == "POST" and form.is_valid():
         fields = {
             name: draft[name] for name in ("name_vi", "category", "price", "unit", "stock", "minimum_order")
@@ -714,15 +707,7 @@ def _order(producer: Producer, reference: str) -> Order:
 
 
 def _order_page(request, producer, order, *, bound: tuple[str, object] | None = None, status=200):
-    forms = {
-        "accept": EmptyForm(),
-        "paid": EmptyForm(),
-        "ship": ShipForm(),
-        "deliver": EmptyForm(),
-        "cancel": CancelForm(),
-    }
-    if bound is not None:
-        forms[bound[0]] = bound[1]
+    forms = action_forms(ORDER_ACTIONS, bound)
     events = list(
         Event.objects.for_subject(order).select_related("actor", "on_behalf_of").order_by("occurred_at", "id")
     )
@@ -767,36 +752,33 @@ def order_action(request, producer_id: int, reference: str, action: str):
         raise Http404
     producer = _shop(request, producer_id)
     order = _order(producer, reference)
-    form_class, success = ORDER_ACTIONS[action]
-    form = form_class(request.POST)
-    if form.is_valid():
-        try:
-            if action == "accept":
-                services.accept_cash_order(order=order, actor=request.user)
-            elif action == "paid":
-                order_payments.confirm_bank_transfer(order=order, actor=request.user)
-            elif action == "ship":
-                services.ship_order(
-                    order=order, actor=request.user, tracking_note=form.cleaned_data["tracking_note"]
-                )
-            elif action == "deliver":
-                services.mark_delivered(order=order, actor=request.user)
-            else:
-                services.cancel_order(
-                    order=order, actor=request.user, reason=form.cleaned_data["reason"], as_buyer=False
-                )
-        except (ValidationError, MarketError) as error:
-            apply_service_error(form, error)
-            return _order_page(
-                request,
-                producer,
-                _order(producer, reference),
-                bound=(action, form),
-                status=_error_status(error),
-            )
-        messages.success(request, str(success))
-        return redirect("shop:order_detail", producer_id=producer.pk, reference=order.reference)
-    return _order_page(request, producer, order, bound=(action, form), status=400)
+
+    def perform(data: dict) -> None:
+        if action == "accept":
+            services.accept_cash_order(order=order, actor=request.user)
+        elif action == "paid":
+            order_payments.confirm_bank_transfer(order=order, actor=request.user)
+        elif action == "ship":
+            services.ship_order(order=order, actor=request.user, tracking_note=data["tracking_note"])
+        elif action == "deliver":
+            services.mark_delivered(order=order, actor=request.user)
+        else:
+            services.cancel_order(order=order, actor=request.user, reason=data["reason"], as_buyer=False)
+
+    return post_action(
+        request,
+        ORDER_ACTIONS[action],
+        perform,
+        refusals=(ValidationError, MarketError),
+        apply_error=apply_service_error,
+        error_status=_error_status,
+        done_url=reverse(
+            "shop:order_detail", kwargs={"producer_id": producer.pk, "reference": order.reference}
+        ),
+        show_again=lambda form, status: _order_page(
+            request, producer, _order(producer, reference), bound=(action, form), status=status
+        ),
+    )
 
 
 # --- lots --------------------------------------------------------------------------------------------
@@ -818,7 +800,7 @@ def _lots_page(request, producer, form, status=200):
 def lots(request, producer_id: int):
     producer = _shop(request, producer_id)
     products = list(Product.objects.filter(producer=producer).order_by("name_vi"))
-    form = LotForm(_submitted(request), products=products)
+    form = LotForm(submitted(request), products=products)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         product = next(product for product in products if product.pk == data.pop("product"))

@@ -210,11 +210,15 @@ def test_a_host_without_admin_access_is_sent_to_log_in(client, host_owner, pendi
     assert row(pending_stay_a) == before
 
 
-def test_a_superuser_sees_every_commune(client, superuser, pending_stay_a, pending_b):
+def test_a_superuser_sees_every_commune(client, superuser, site_tree, pending_stay_a, pending_b):
     client.force_login(superuser)
+    assert INDEX in client.get("/admin/").content.decode()  # the menu item
     html = client.get(INDEX).content.decode()
     assert service_url(pending_stay_a) in html and service_url(pending_b[0]) in html
     assert host_url(pending_b[1]) in html
+    statistics = client.get(STATISTICS).content.decode()
+    for commune in (site_tree["a"]["commune"], site_tree["b"]["commune"]):
+        assert f'<option value="{commune.pk}"' in statistics
 
 
 # --- reviews ----------------------------------------------------------------------------------------------
@@ -268,6 +272,14 @@ def test_hiding_a_review_without_a_note_is_refused_and_nothing_changes(client, m
         expected = translation.gettext("Say why the review is hidden.")
     assert expected in html
     assert f'id="note-{review_a.pk}-error"' in html and 'aria-invalid="true"' in html
+    assert (row(review_a), Event.objects.count()) == (before, events_before)
+
+
+def test_an_editor_without_the_moderator_role_cannot_hide_a_review(client, editor_a, review_a):
+    client.force_login(editor_a)
+    before, events_before = row(review_a), Event.objects.count()
+    response = client.post(review_url(review_a), {"action": "hide", "note": "Spam"})
+    assert response.status_code == 302 and response["Location"] == reverse("wagtailadmin_home")
     assert (row(review_a), Event.objects.count()) == (before, events_before)
 
 
@@ -403,4 +415,8 @@ def test_an_impossible_year_is_refused_with_a_field_message(client, moderator_a)
     assert response.status_code == 400
     html = response.content.decode()
     assert 'id="id_year-error"' in html and 'aria-invalid="true"' in html
-    assert client.get(CSV, {"year": "1850"}).status_code == 400
+    response = client.get(CSV, {"year": "1850"})
+    assert response.status_code == 400
+    with translation.override(response.headers["Content-Language"]):
+        label = translation.gettext("Year")
+    assert response.content.decode().startswith(f"{label}: ")

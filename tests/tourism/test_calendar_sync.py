@@ -49,6 +49,16 @@ def nights(unit) -> list[tuple[date, date, str]]:
     ]
 
 
+def calendar_state(unit) -> tuple:
+    """Everything an import may write: the nights taken, the blocks, the feeds and the events."""
+    return (
+        nights(unit),
+        list(Block.objects.values()),
+        list(CalendarFeed.objects.values()),
+        Event.objects.count(),
+    )
+
+
 def test_an_airbnb_export_blocks_its_nights_and_a_second_sync_follows_moves_and_removals(room, host_owner):
     # given an uploaded Airbnb calendar
     _feed, result = calendars.import_file(unit=room, actor=host_owner, name="Airbnb", data=airbnb())
@@ -109,11 +119,11 @@ def test_an_imported_event_over_one_of_our_bookings_is_flagged_not_dropped(room,
 )
 def test_a_malformed_file_is_refused_and_the_previous_blocks_stay(room, host_owner, data):
     calendars.import_file(unit=room, actor=host_owner, name="Airbnb", data=airbnb())
-    before = nights(room)
+    before = calendar_state(room)
     with pytest.raises(TourismError) as error:
         calendars.import_file(unit=room, actor=host_owner, name="Airbnb", data=data)
     assert error.value.code == TourismErrorCode.INVALID_CALENDAR
-    assert nights(room) == before
+    assert calendar_state(room) == before
 
 
 def test_a_huge_file_or_too_many_events_is_refused_with_nothing_written(room, host_owner, settings):
@@ -123,9 +133,10 @@ def test_a_huge_file_or_too_many_events_is_refused_with_nothing_written(room, ho
     assert error.value.code == TourismErrorCode.INVALID_CALENDAR
     settings.TOURISM_ICAL_MAX_BYTES = 1_000_000
     settings.TOURISM_ICAL_MAX_EVENTS = 1
-    with pytest.raises(TourismError):
+    with pytest.raises(TourismError) as error:
         calendars.import_file(unit=room, actor=host_owner, name="Airbnb", data=airbnb())
-    assert (CalendarFeed.objects.count(), Block.objects.count()) == (0, 0)
+    assert error.value.code == TourismErrorCode.INVALID_CALENDAR
+    assert (CalendarFeed.objects.count(), Block.objects.count(), Occupancy.objects.count()) == (0, 0, 0)
 
 
 @pytest.mark.parametrize(
@@ -144,6 +155,7 @@ def test_a_calendar_address_must_be_public_http(room, host_owner, url):
         calendars.add_feed(unit=room, actor=host_owner, name="Airbnb", url=url)
     assert "url" in error.value.message_dict
     assert CalendarFeed.objects.count() == 0
+    assert not Event.objects.filter(name__startswith="tourism.calendar").exists()
 
 
 def test_an_unreachable_feed_keeps_its_blocks_and_records_the_error(room, host_owner, settings):
@@ -165,7 +177,7 @@ def test_another_host_cannot_import_into_my_room(room, other_host_owner):
     with pytest.raises(TourismError) as error:
         calendars.import_file(unit=room, actor=other_host_owner, name="Airbnb", data=airbnb())
     assert error.value.code == TourismErrorCode.NOT_ALLOWED
-    assert CalendarFeed.objects.count() == 0
+    assert (CalendarFeed.objects.count(), Block.objects.count(), Occupancy.objects.count()) == (0, 0, 0)
 
 
 def test_our_export_round_trips_without_guest_names(room, host_owner, client):

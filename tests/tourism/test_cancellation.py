@@ -4,7 +4,7 @@ from datetime import datetime, time, timedelta
 
 import pytest
 import time_machine
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tourism.cancellation import arrival, refund_for
 from tourism.models import Booking, BookingStatus, CancellationPolicy, CancelledBy
@@ -46,14 +46,19 @@ def test_each_policy_refunds_until_its_boundary_inclusive_and_nothing_after(
     starts = arrival(booking)
     assert timezone.localtime(starts).time() == time(14, 0)
     deadline = starts - window
-    # exactly at the boundary: the policy's share
-    at = refund_for(booking=booking, now=deadline)
+    with translation.override("en"):
+        at = refund_for(booking=booking, now=deadline)
+        before = refund_for(booking=booking, now=deadline - SECOND)
+        after = refund_for(booking=booking, now=deadline + SECOND)
+    # exactly at the boundary, and one second before: the policy's share; one second after: nothing
     assert (at.percent, at.amount) == (percent, 800_000 * percent // 100)
-    # one second before: the same; one second after: nothing
-    assert refund_for(booking=booking, now=deadline - SECOND).amount == 800_000 * percent // 100
-    after = refund_for(booking=booking, now=deadline + SECOND)
+    assert (before.percent, before.amount) == (percent, 800_000 * percent // 100)
     assert (after.percent, after.amount) == (0, 0)
-    assert str(percent) in at.explanation and str(percent) not in after.explanation.split()[0]
+    # the explanation gives the share and the deadline in local time, or says the period is over
+    until = timezone.localtime(deadline).strftime("%d/%m/%Y %H:%M")
+    assert at.deadline == after.deadline == deadline
+    assert at.explanation == f"Cancelling now refunds {percent}% (until {until})."
+    assert after.explanation == f"The refund period ended on {until}: cancelling now refunds nothing."
 
 
 @pytest.mark.parametrize("policy", list(CancellationPolicy))

@@ -6,7 +6,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Page, Site
 
@@ -46,8 +46,10 @@ def _drop_prebuilt_tree() -> None:
 @pytest.mark.django_db
 def test_tourism_demo_refuses_without_the_village_demo():
     _drop_prebuilt_tree()
+    before = _counts()
     with pytest.raises(CommandError, match="load_demo"):
         call_command("load_tourism_demo", stdout=StringIO())
+    assert _counts() == before
 
 
 @pytest.mark.django_db
@@ -59,6 +61,10 @@ def test_tourism_demo_builds_living_community_tourism_once(client):
     call_command("load_tourism_demo", stdout=out)
     output = out.getvalue()
     assert "[1/14] Homestay Giàng A Chứ…" in output and "Bookings (" in output
+    assert (
+        "Host logins: host@tavan.example, host@bacha.example, host@giaophong.example, host@dinhhung.example; "
+        "tourist: tourist@travel.example"
+    ) in output
 
     listed = Service.objects.listed()
     assert listed.filter(kind=ServiceKind.STAY).count() >= 8
@@ -124,11 +130,8 @@ def test_tourism_demo_builds_living_community_tourism_once(client):
     assert _counts() == before
     assert "nothing new" in again.getvalue()
 
-    try:
-        stay = listed.filter(kind=ServiceKind.STAY).get(host=tavan_host)
-        url = reverse("tourism:service", args=[stay.slug])
-    except NoReverseMatch:  # the tourist pages are not there yet
-        return
-    response = client.get(url)
+    # the Tả Van host's stay is on the tourist pages
+    stay = listed.filter(kind=ServiceKind.STAY).get(host=tavan_host)
+    response = client.get(reverse("tourism:service", args=[stay.slug]))
     assert response.status_code == 200
     assert stay.title_vi in response.content.decode()

@@ -287,6 +287,7 @@ def test_a_villager_becomes_a_host_and_waits_for_approval(client, site_tree):
 def test_a_half_given_bank_account_or_a_stranger_commune_is_refused(client, site_tree):
     villager = factories.make_member("mai@example.org", site_tree["a"]["commune"], Role.HOST)
     client.force_login(villager)
+    events_before = Event.objects.count()
     data = {"name": "Homestay Mai", "commune": site_tree["a"]["commune"].pk, "bank_bin": "970405"}
     response = client.post(url("create"), data)
     assert response.status_code == 400
@@ -294,6 +295,7 @@ def test_a_half_given_bank_account_or_a_stranger_commune_is_refused(client, site
     response = client.post(url("create"), {**data, "bank_bin": "", "commune": site_tree["b"]["commune"].pk})
     assert response.status_code == 400
     assert not Host.objects.filter(owner=villager).exists()
+    assert Event.objects.count() == events_before
 
 
 def test_a_user_who_is_not_a_host_member_cannot_create_one(client, guest_user):
@@ -425,10 +427,12 @@ def test_editing_a_room_and_adding_and_removing_seasonal_prices(owner_client, ho
     # an overlapping season is refused, with nothing written
     overlapping = {**season, "season-name": "Tết", "season-starts_on": days_from_today(65).isoformat(),
                    "season-ends_on": days_from_today(75).isoformat()}  # fmt: skip
+    before = (row(saved), Event.objects.count())
     response = owner_client.post(add_url, overlapping)
     assert response.status_code == 400
     assert message("This season overlaps another one of this room.") in response.content.decode()
     assert SeasonalPrice.objects.filter(unit=room).count() == 1
+    assert (row(saved), Event.objects.count()) == before
     # removing it
     remove_url = url(
         "season_remove", host_id=host.pk, service_id=stay.pk, unit_id=room.pk, season_id=saved.pk
@@ -456,7 +460,7 @@ def test_departures_are_added_and_listed_with_seats_taken(owner_client, host, ex
         300_000,
     )
     # a departure in the past is refused
-    count = Slot.objects.count()
+    count = (Slot.objects.count(), Event.objects.count())
     response = owner_client.post(
         page_url,
         {
@@ -468,7 +472,7 @@ def test_departures_are_added_and_listed_with_seats_taken(owner_client, host, ex
     )
     assert response.status_code == 400
     assert message("A departure must be in the future.") in response.content.decode()
-    assert Slot.objects.count() == count
+    assert (Slot.objects.count(), Event.objects.count()) == count
 
 
 # --- the month calendar ------------------------------------------------------------------------------
@@ -539,6 +543,7 @@ def test_closing_and_reopening_free_nights(owner_client, host, room):
 
 
 def test_closing_with_the_reopening_day_first_is_refused(owner_client, host, room):
+    events_before = Event.objects.count()
     response = owner_client.post(
         url("close_dates", host_id=host.pk, unit_id=room.pk),
         {"starts_on": days_from_today(10).isoformat(), "ends_on": days_from_today(9).isoformat()},
@@ -546,6 +551,7 @@ def test_closing_with_the_reopening_day_first_is_refused(owner_client, host, roo
     assert response.status_code == 400
     assert message("The reopening day must be after the first closed night.") in response.content.decode()
     assert not Block.objects.filter(unit=room).exists()
+    assert Event.objects.count() == events_before
 
 
 # --- bookings ----------------------------------------------------------------------------------------
@@ -565,13 +571,15 @@ def test_the_host_accepts_a_request_with_a_post_button(owner_client, host, on_re
     assert response.status_code == 302
     booking.refresh_from_db()
     assert booking.status == BookingStatus.CONFIRMED  # paying on arrival
-    # answering twice is refused with the service's message
+    # answering twice is refused with the service's message, and nothing changes
+    before = (row(booking), Occupancy.objects.filter(booking=booking).count(), Event.objects.count())
     response = owner_client.post(
         url("booking_action", host_id=host.pk, reference=booking.reference, action="decline")
     )
     assert response.status_code == 409
     assert message("This request has already been answered.") in response.content.decode()
     assert Booking.objects.get(pk=booking.pk).status == BookingStatus.CONFIRMED
+    assert (row(booking), Occupancy.objects.filter(booking=booking).count(), Event.objects.count()) == before
 
 
 def test_declining_a_request_gives_the_nights_back(owner_client, host, on_request_stay):
@@ -613,9 +621,11 @@ def test_the_host_confirms_a_transfer_then_cancels_with_a_full_refund(owner_clie
     )  # two nights at 400.000 ₫
     assert full_refund in page.content.decode()
     assert Booking.objects.get(pk=booking.pk).status == BookingStatus.CONFIRMED
-    # a reason is needed
+    # a reason is needed: nothing is cancelled, freed or refunded without one
+    before = (row(booking), Occupancy.objects.filter(booking=booking).count(), Event.objects.count())
     assert owner_client.post(cancel_url, {"reason": ""}).status_code == 400
     assert Booking.objects.get(pk=booking.pk).status == BookingStatus.CONFIRMED
+    assert (row(booking), Occupancy.objects.filter(booking=booking).count(), Event.objects.count()) == before
     # when the host cancels
     response = owner_client.post(cancel_url, {"reason": "Nhà bị hỏng mái"})
     booking.refresh_from_db()
@@ -628,13 +638,69 @@ def test_the_host_confirms_a_transfer_then_cancels_with_a_full_refund(owner_clie
 
 def test_a_transfer_cannot_be_confirmed_for_a_booking_paid_on_arrival(owner_client, host, room):
     booking = book(room, check_in=days_from_today(4))
-    before = row(booking)
+    before = (row(booking), Event.objects.count())
     response = owner_client.post(
         url("booking_action", host_id=host.pk, reference=booking.reference, action="paid")
     )
     assert response.status_code == 409
     assert message("This booking is not waiting for a bank transfer.") in response.content.decode()
-    assert row(booking) == before
+    assert (row(booking), Event.objects.count()) == before
+
+
+def test_a_transfer_the_guest_has_not_started_is_not_offered_for_confirmation(owner_client, host, room):
+    # given a booking to pay by bank transfer whose guest has not opened the transfer yet (no payment)
+    booking = book(room, check_in=days_from_today(4), payment_method=BookingPayment.BANK_TRANSFER)
+    assert booking.status == BookingStatus.HELD
+    paid_url = url("booking_action", host_id=host.pk, reference=booking.reference, action="paid")
+    # then the booking page has no "the transfer has arrived" button, and the POST is refused
+    detail = owner_client.get(url("booking_detail", host_id=host.pk, reference=booking.reference))
+    assert paid_url not in detail.content.decode()
+    before = (row(booking), Event.objects.count())
+    response = owner_client.post(paid_url)
+    assert response.status_code == 409
+    assert message("This booking is not waiting for a bank transfer.") in response.content.decode()
+    assert (row(booking), Event.objects.count()) == before
+
+
+def test_an_expired_request_is_not_offered_for_an_answer_and_cannot_be_accepted(
+    owner_client, host, on_request_stay
+):
+    # given a request whose 24 hours ran out, not yet swept by the periodic task
+    booking = book(
+        on_request_stay.units.get(), check_in=days_from_today(8), now=timezone.now() - timedelta(days=2)
+    )
+    assert booking.status == BookingStatus.REQUESTED
+    assert booking.hold_expires_at < timezone.now()
+    accept_url = url("booking_action", host_id=host.pk, reference=booking.reference, action="accept")
+    # then the booking page has no accept button, and accepting is refused with nothing changed
+    detail = owner_client.get(url("booking_detail", host_id=host.pk, reference=booking.reference))
+    assert accept_url not in detail.content.decode()
+    before = (row(booking), Occupancy.objects.filter(booking=booking).count(), Event.objects.count())
+    response = owner_client.post(accept_url)
+    assert response.status_code == 400
+    assert message("This request expired before it was answered.") in response.content.decode()
+    assert (row(booking), Occupancy.objects.filter(booking=booking).count(), Event.objects.count()) == before
+
+
+def test_a_stay_that_has_ended_cannot_be_cancelled_by_the_host(owner_client, host, room):
+    # given a stay that ended yesterday, not yet marked completed by the periodic task
+    booking = book(room, check_in=days_from_today(-3), nights=2, now=timezone.now() - timedelta(days=5))
+    assert booking.status == BookingStatus.CONFIRMED
+    detail_url = url("booking_detail", host_id=host.pk, reference=booking.reference)
+    cancel_url = url("booking_cancel", host_id=host.pk, reference=booking.reference)
+    # then its page offers no cancellation
+    detail = owner_client.get(detail_url).content.decode()
+    assert cancel_url not in detail
+    assert message("Nothing more to do for this booking.") in detail
+    # and the cancel step sends the host back, for GET and POST alike, with nothing changed
+    before = (row(booking), Occupancy.objects.filter(booking=booking).count(), Event.objects.count())
+    for response in (owner_client.get(cancel_url), owner_client.post(cancel_url, {"reason": "Nhầm ngày"})):
+        assert response.status_code == 302
+        assert response["Location"] == detail_url
+    assert (
+        message("This booking cannot be cancelled any more.") in owner_client.get(detail_url).content.decode()
+    )
+    assert (row(booking), Occupancy.objects.filter(booking=booking).count(), Event.objects.count()) == before
 
 
 def test_the_booking_filters_list_the_right_bookings(owner_client, host, room, stay):
@@ -725,6 +791,7 @@ def test_a_private_address_is_refused_when_private_hosts_are_not_allowed(owner_c
 
 def test_an_ftp_address_is_refused(owner_client, host, room, settings):
     settings.TOURISM_ICAL_ALLOW_PRIVATE_HOSTS = True
+    events_before = Event.objects.count()
     response = owner_client.post(
         url("feed_add", host_id=host.pk, unit_id=room.pk),
         {"feed-name": "Old", "feed-url": "ftp://example.org/calendar.ics"},
@@ -734,6 +801,8 @@ def test_an_ftp_address_is_refused(owner_client, host, room, settings):
         escape("Only http:// and https:// addresses can be fetched, not ftp://.") in response.content.decode()
     )
     assert not CalendarFeed.objects.exists()
+    assert not Block.objects.exists()
+    assert Event.objects.count() == events_before
 
 
 def test_an_unreachable_calendar_is_kept_with_its_error_and_shown(owner_client, host, room, settings):
@@ -789,6 +858,7 @@ def test_a_calendar_file_over_the_limit_is_refused(owner_client, host, room, set
         ]
     )
     assert len(data) > 200
+    events_before = Event.objects.count()
     response = owner_client.post(
         url("feed_upload", host_id=host.pk, unit_id=room.pk),
         {"upload-name": "Airbnb", "upload-file": SimpleUploadedFile("big.ics", data)},
@@ -797,6 +867,31 @@ def test_a_calendar_file_over_the_limit_is_refused(owner_client, host, room, set
     assert escape("The calendar file is larger than 200 bytes.") in response.content.decode()
     assert not CalendarFeed.objects.exists()
     assert not Block.objects.exists()
+    assert Event.objects.count() == events_before
+
+
+def test_an_uploaded_calendar_is_not_read_by_address(owner_client, host, room):
+    # given a calendar imported from a file (it has no address to read)
+    data = airbnb_calendar(("upload-1@booking.com", days_from_today(40), days_from_today(42)))
+    owner_client.post(
+        url("feed_upload", host_id=host.pk, unit_id=room.pk),
+        {
+            "upload-name": "Booking.com",
+            "upload-file": SimpleUploadedFile("booking.ics", data, "text/calendar"),
+        },
+    )
+    feed = CalendarFeed.objects.get(unit=room)
+    sync_url = url("feed_sync", host_id=host.pk, unit_id=room.pk, feed_id=feed.pk)
+    calendars_url = url("calendars", host_id=host.pk, unit_id=room.pk)
+    assert sync_url not in owner_client.get(calendars_url).content.decode()
+    # when "read it now" is posted anyway, the host is told to upload it again, and nothing changes
+    before = (row(feed), list(Block.objects.filter(unit=room).values()), Event.objects.count())
+    response = owner_client.post(sync_url)
+    assert response.status_code == 302
+    assert response["Location"] == calendars_url
+    page = owner_client.get(calendars_url).content.decode()
+    assert message("An uploaded calendar is updated by uploading the file again.") in page
+    assert before == (row(feed), list(Block.objects.filter(unit=room).values()), Event.objects.count())
 
 
 def test_the_export_address_serves_our_nights_without_the_guests_name(owner_client, host, room, client):
@@ -838,9 +933,11 @@ def test_the_host_replies_to_a_review_once(owner_client, host, review):
     assert "Bữa tối rất ngon!" in dashboard
     reply_url = url("review_reply", host_id=host.pk, review_id=review.pk)
     # an empty reply is refused
+    before = (row(review), Event.objects.count())
     response = owner_client.post(reply_url, {f"reply-{review.pk}-reply": "  "})
     assert response.status_code == 400
     assert Review.objects.get(pk=review.pk).replied_at is None
+    assert (row(review), Event.objects.count()) == before
     # the reply is published
     response = owner_client.post(reply_url, {f"reply-{review.pk}-reply": "Cảm ơn bạn!"})
     assert response.status_code == 302
@@ -848,10 +945,12 @@ def test_the_host_replies_to_a_review_once(owner_client, host, review):
     assert (review.reply, review.replied_at is not None) == ("Cảm ơn bạn!", True)
     assert "Cảm ơn bạn!" in owner_client.get(url("reviews", host_id=host.pk)).content.decode()
     # a second reply is refused and the first stays
+    before = (row(review), Event.objects.count())
     response = owner_client.post(reply_url, {f"reply-{review.pk}-reply": "Thêm nữa"})
     assert response.status_code == 409
     assert message("You have already replied to this review.") in response.content.decode()
     assert Review.objects.get(pk=review.pk).reply == "Cảm ơn bạn!"
+    assert (row(review), Event.objects.count()) == before
 
 
 # --- assisted mode ------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
-"""The host's side of the tourism services (``tourism.services.listings`` and the review reply), called
-directly: who may act, what a listing needs, and that a refusal writes nothing."""
+"""The host's side of the tourism services (``tourism.services.listings``, the review reply, and the
+booking rules the host pages show), called directly: who may act, who may become a host, what a listing
+needs, which booking moves are still possible, and that a refusal writes nothing."""
 
 from datetime import timedelta
 
@@ -7,12 +8,30 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from accounts.models import Role
+from accounts.services import grant_consent
 from core.models import Event
+from tests import factories
 from tourism.exceptions import TourismError, TourismErrorCode
-from tourism.models import Block, ListingStatus, Service, ServiceKind, Unit
+from tourism.models import (
+    Block,
+    Booking,
+    BookingMode,
+    BookingStatus,
+    CancelledBy,
+    ListingStatus,
+    Service,
+    ServiceKind,
+    Unit,
+)
 from tourism.services import bookings, listings, reviews
 
 from .conftest import book, days_from_today, make_stay
+
+
+@pytest.fixture
+def on_request_unit(host):
+    return make_stay(host, "Nhà sàn Mây", booking_mode=BookingMode.ON_REQUEST).units.get()
 
 
 def test_a_new_listing_waits_for_approval_and_an_approved_one_goes_back_when_its_words_change(host):
@@ -100,3 +119,45 @@ def test_the_host_replies_once_and_only_the_host(room, guest_user, other_host):
     assert refused.value.code == TourismErrorCode.ALREADY_REPLIED
     review.refresh_from_db()
     assert review.reply == "Cảm ơn!"
+
+
+def test_who_may_become_a_host_where(site_tree, host_owner, guest_user):
+    commune_a = site_tree["a"]["commune"]
+    helper = factories.make_member("team-a@example.org", commune_a, Role.DIGITAL_TEAM)
+    household = factories.make_member("cu@example.org", commune_a, Role.HOST)
+    # a host member of commune A, for themselves: commune A; a guest without membership: nowhere
+    assert listings.host_communes(actor=host_owner, owner=host_owner) == [commune_a]
+    assert listings.host_communes(actor=guest_user, owner=guest_user) == []
+    # a team member, for a household: only with its consent
+    assert listings.host_communes(actor=helper, owner=household) == []
+    assert listings.households_to_register(actor=helper) == []
+    consent = grant_consent(household=household, helper=helper, commune=commune_a, scope="stays")
+    assert listings.host_communes(actor=helper, owner=household) == [commune_a]
+    assert listings.households_to_register(actor=helper) == [consent]
+    # once the household is a host, it is no longer offered for registration
+    listings.create_host(owner=household, commune=commune_a, actor=helper, name="Nhà Giàng A Cu")
+    assert listings.households_to_register(actor=helper) == []
+
+
+def test_what_the_host_page_offers_is_what_the_booking_services_accept(room, on_request_unit):
+    today, now = timezone.localdate(), timezone.now()
+    upcoming = book(room, check_in=days_from_today(5))
+    ended = book(room, check_in=days_from_today(-3), nights=2, now=now - timedelta(days=5))
+    expired_request = book(on_request_unit, check_in=days_from_today(8), now=now - timedelta(days=2))
+    # a stay that has ended is no longer cancellable, and the service agrees
+    assert bookings.is_cancellable(upcoming, today=today)
+    assert not bookings.is_cancellable(ended, today=today)
+    before = (Booking.objects.filter(pk=ended.pk).values().get(), Event.objects.count())
+    with pytest.raises(TourismError) as refused:
+        bookings.cancel_booking(booking=ended, cancelled_by=CancelledBy.HOST, actor=room.service.host.owner)
+    assert refused.value.code == TourismErrorCode.ILLEGAL_TRANSITION
+    assert (Booking.objects.filter(pk=ended.pk).values().get(), Event.objects.count()) == before
+    # a request whose time ran out awaits no answer, and the service agrees
+    assert not bookings.awaits_answer(expired_request, now=now)
+    with pytest.raises(TourismError) as refused:
+        bookings.answer_request(booking=expired_request, accept=True, actor=room.service.host.owner)
+    assert refused.value.code == TourismErrorCode.HOLD_EXPIRED
+    assert Booking.objects.get(pk=expired_request.pk).status == BookingStatus.REQUESTED
+    # the cancellable booking is cancelled, and then no longer cancellable
+    cancelled, _refund = bookings.cancel_booking(booking=upcoming, cancelled_by=CancelledBy.GUEST)
+    assert not bookings.is_cancellable(cancelled, today=today)

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from core.models import Event
-from payments.models import Refund
+from payments.models import Payment, Refund
 from tests.payments.conftest import signed_post
 from tests.payments.conftest import stripe_stub as stripe_stub  # the fixture, for these tests
 from tourism.models import (
@@ -120,6 +120,7 @@ def test_a_party_larger_than_every_room_hides_the_stay(client, stay):
         (5, None, "check_out", "Choose a check-out date too."),
         (-2, 2, "check_in", "Check-in cannot be in the past."),
         (5, 66, "check_out", "A stay is at most 60 nights."),
+        (800, 802, "check_in", "Bookings open two years ahead at most."),
     ],
 )
 def test_impossible_search_dates_get_a_message_on_the_field_not_an_error_page(
@@ -185,7 +186,7 @@ def test_an_experience_page_has_one_event_per_departure_and_says_which_are_full(
     assert offers[0]["url"] == f"http://testserver/en/stays/{experience.slug}/"
     # and the page says the first departure is full and offers a form only for the others
     assert response.text.count('name="slot"') == 2
-    assert "Full" in response.text
+    assert response.text.count('<strong class="sold-out">Full</strong>') == 1
 
 
 def test_a_stay_page_prices_each_free_room_line_by_line_for_a_weekend_and_an_extra_guest(client, stay):
@@ -394,11 +395,14 @@ def test_an_impossible_booking_is_refused_with_400_and_a_message_and_writes_noth
 
 def test_a_booking_form_with_missing_details_is_400_with_field_messages(client, stay, room):
     data = _booking_data(room, check_in=days_from_today(10), guest_email="not an email", payment_method="")
+    events = Event.objects.count()
     response = client.post(f"/en/stays/{stay.slug}/book/", data)
     assert response.status_code == 400
     assert f'id="id_unit{room.pk}_guest_email_error"' in response.text
     assert "Choose how you pay." in response.text
     assert not Booking.objects.exists()
+    assert not Occupancy.objects.exists()
+    assert Event.objects.count() == events
 
 
 def test_seats_on_a_departure_are_booked_and_a_full_departure_is_refused_with_409(client, experience):
@@ -410,11 +414,13 @@ def test_seats_on_a_departure_are_booked_and_a_full_departure_is_refused_with_40
     response = client.post(f"/en/stays/{experience.slug}/book/", data)
     assert response.status_code == 303
     assert Slot.objects.get(pk=slot.pk).seats_taken == 3
+    events = Event.objects.count()
     refused = client.post(f"/en/stays/{experience.slug}/book/", {**data, "guests": 6})
     assert refused.status_code == 409
     assert "Only 5 seats are left on this departure." in refused.text
     assert Slot.objects.get(pk=slot.pk).seats_taken == 3
     assert Booking.objects.count() == 1
+    assert Event.objects.count() == events
 
 
 def test_an_on_request_experience_is_asked_for_a_day(client, host):
@@ -470,13 +476,17 @@ def test_the_cancel_page_shows_the_refund_first_and_a_second_cancel_changes_noth
         800_000,
     )
     cancelled_at = booking.cancelled_at
+    events, refunds = Event.objects.count(), Refund.objects.count()
     # when they confirm again
     again = client.post(url)
     # then they are told it is already cancelled, and nothing changed
     assert again.status_code == 409
     assert "This booking is already cancelled." in again.text
     booking.refresh_from_db()
-    assert booking.cancelled_at == cancelled_at
+    assert (booking.status, booking.cancelled_at, booking.refund_amount) == (
+        BookingStatus.CANCELLED, cancelled_at, 800_000,
+    )  # fmt: skip
+    assert (Event.objects.count(), Refund.objects.count()) == (events, refunds)
     assert "can no longer be cancelled" in client.get(url).text
 
 
@@ -487,6 +497,52 @@ def test_cancelling_an_unpaid_booking_says_nothing_is_refunded(client, room):
     assert '<strong class="refund-amount">0 ₫</strong>' in page.text
 
 
+def test_a_cancellation_with_a_reason_too_long_is_refused_with_400_and_changes_nothing(client, room):
+    booking = book(room, check_in=days_from_today(20))
+    events = Event.objects.count()
+    url = f"/en/stays/booking/{booking.access_token}/cancel/"
+    response = client.post(url, {"reason": "x" * 301})
+    assert response.status_code == 400
+    assert 'id="id_reason_error"' in response.text
+    booking.refresh_from_db()
+    assert (booking.status, booking.cancelled_at) == (BookingStatus.CONFIRMED, None)
+    assert Occupancy.objects.filter(booking=booking).count() == 1
+    assert Event.objects.count() == events
+
+
+def test_a_stay_whose_check_out_day_has_come_offers_no_cancelling_and_refuses_it(client, room):
+    # given a confirmed stay that ended today, not yet marked completed
+    booking = book(room, check_in=days_from_today(20))
+    Booking.objects.filter(pk=booking.pk).update(check_in=days_from_today(-2), check_out=days_from_today(0))
+    events = Event.objects.count()
+    url = f"/en/stays/booking/{booking.access_token}/cancel/"
+    # then neither its page nor the cancel page offers cancelling
+    assert f'href="{url}"' not in client.get(f"/en/stays/booking/{booking.access_token}/").text
+    page = client.get(url)
+    assert "can no longer be cancelled" in page.text
+    assert 'class="cancel-form"' not in page.text
+    # and posting anyway is refused, changing nothing
+    response = client.post(url)
+    assert response.status_code == 409
+    assert "A finished stay cannot be cancelled." in response.text
+    booking.refresh_from_db()
+    assert (booking.status, booking.cancelled_at) == (BookingStatus.CONFIRMED, None)
+    assert Event.objects.count() == events
+
+
+# --- paying -----------------------------------------------------------------------------------------
+
+
+def test_paying_a_booking_paid_on_arrival_is_refused_and_starts_no_payment(client, room):
+    booking = book(room, check_in=days_from_today(20))
+    response = client.post(f"/en/stays/booking/{booking.access_token}/pay/", follow=True)
+    assert response.redirect_chain == [(f"/en/stays/booking/{booking.access_token}/", 303)]
+    assert "This booking is not waiting for payment." in response.text
+    assert not Payment.objects.exists()
+    booking.refresh_from_db()
+    assert (booking.status, booking.paid_at) == (BookingStatus.CONFIRMED, None)
+
+
 # --- reviewing --------------------------------------------------------------------------------------
 
 
@@ -495,17 +551,24 @@ def test_a_review_is_refused_before_the_stay_is_completed_and_shown_after(client
     client.force_login(guest_user)
     booking = book(room, check_in=days_from_today(3), user=guest_user)
     url = f"/en/stays/booking/{booking.access_token}/review/"
+    events = Event.objects.count()
     # when they try to review it
     early = client.post(url, {"rating": 5, "text": "Lovely"})
     # then it is refused and nothing is written
     assert early.status_code == 403
     assert "You can review once your stay is completed." in early.text
     assert not Review.objects.exists()
+    assert Event.objects.count() == events
     assert "/review/" not in client.get(f"/en/stays/booking/{booking.access_token}/").text
     # given the stay took place and is completed
     Booking.objects.filter(pk=booking.pk).update(check_in=days_from_today(-3), check_out=days_from_today(-1))
     assert bookings.complete_finished_bookings(now=timezone.now()) == 1
     assert f'href="{url}"' in client.get(f"/en/stays/booking/{booking.access_token}/").text
+    # when they send the form without a rating, it is refused with the field's message
+    unrated = client.post(url, {"text": "Warm family, great dinner."})
+    assert unrated.status_code == 400
+    assert 'id="id_rating_error"' in unrated.text and "Choose from 1 to 5 stars." in unrated.text
+    assert not Review.objects.exists()
     # when they review it
     response = client.post(url, {"rating": 5, "text": "Warm family, great dinner."})
     # then the review is on the service page, with the rating in its JSON-LD
@@ -513,10 +576,13 @@ def test_a_review_is_refused_before_the_stay_is_completed_and_shown_after(client
     assert response["Location"] == f"/en/stays/{stay.slug}/#reviews"
     page = client.get(f"/en/stays/{stay.slug}/").text
     assert "Warm family, great dinner." in page and "5 of 5 stars" in page
+    assert '<span class="stars" aria-hidden="true">★★★★★</span>' in page
     assert _structured_data(page)["aggregateRating"]["ratingValue"] == "5.0"
-    # and a second review is refused
+    # and a second review is refused, writing nothing
+    events = Event.objects.count()
     assert client.post(url, {"rating": 1}).status_code == 409
     assert Review.objects.count() == 1
+    assert Event.objects.count() == events
 
 
 def test_reviewing_needs_a_login_and_only_the_guest_may(client, room, guest_user, other_host_owner):
@@ -524,13 +590,16 @@ def test_reviewing_needs_a_login_and_only_the_guest_may(client, room, guest_user
     Booking.objects.filter(pk=booking.pk).update(check_in=days_from_today(-3), check_out=days_from_today(-1))
     bookings.complete_finished_bookings()
     url = f"/en/stays/booking/{booking.access_token}/review/"
+    events = Event.objects.count()
     anonymous = client.get(url)
     assert anonymous.status_code == 302
     assert anonymous["Location"].startswith("/admin/login/")
+    assert client.post(url, {"rating": 2}).status_code == 302
     client.force_login(other_host_owner)
     assert client.get(url).status_code == 403
     assert client.post(url, {"rating": 2}).status_code == 403
     assert not Review.objects.exists()
+    assert Event.objects.count() == events
 
 
 # --- the commune page -------------------------------------------------------------------------------
@@ -557,3 +626,4 @@ def test_the_pages_and_the_services_messages_are_in_vietnamese_on_vi_addresses(c
     assert refused.status_code == 409
     assert "Những ngày này không còn trống." in refused.text
     assert "Không còn trống vào những ngày này." in refused.text  # the room, under the dates asked
+    assert (Booking.objects.count(), Occupancy.objects.count()) == (1, 1)

@@ -336,8 +336,7 @@ class TourismDemoLoader:
             self._cancel(booking, spec["cancel"], user=user, owner=owner, past=booked_at is not None)
             return
         if booked_at is not None:
-            check_out_day = booking.check_out
-            bookings.complete_finished_bookings(now=local(check_out_day, time(11, 30)))
+            bookings.complete_finished_bookings(now=local(booking.check_out, time(11, 30)))
             review = spec.get("review")
             if review:
                 self._review(Booking.objects.get(pk=booking.pk), review, user=user, owner=owner)

@@ -6,19 +6,16 @@ paying); whether the nights are free, the party fits or the booking may be cance
 they name with :func:`add_tourism_error`.
 """
 
-from datetime import timedelta
-
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.validators import RegexValidator
-from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-
-from core.text import fold_query
 
 from ..exceptions import TourismError
 from ..models import MAXIMUM_PRICE, BookingPayment, ServiceKind
 from ..selectors import Search
-from ..services.bookings import MAXIMUM_NIGHTS, GuestDetails
+from ..services.bookings import GuestDetails, check_stay_dates
 
 MAX_QUERY_LENGTH = 200
 MAX_GUESTS = 30
@@ -60,17 +57,36 @@ def guests_field(**kwargs) -> forms.IntegerField:
 
 
 def add_tourism_error(form: forms.Form, error: TourismError) -> None:
-    """Put a service's refusal on the field it names (if the form has it), else above the form."""
+    """Put a service's refusal on the field it names (if the form has it), else above the form; once, however
+    often the same refusal comes back (every room of a stay page may give the same one)."""
     field = error.field if error.field in form.fields else None
     if field is not None and isinstance(form.fields[field].widget, forms.HiddenInput):
         field = None  # a hidden field's message would not be seen
-    form.add_error(field, error.message)
+    if error.message not in form.errors.get(field or NON_FIELD_ERRORS, []):
+        form.add_error(field, error.message)
 
 
 # --- finding a stay or an experience ----------------------------------------------------------------
 
 
-class SearchForm(forms.Form):
+class DatesForm(forms.Form):
+    """A check-in and a check-out date, both given or neither."""
+
+    check_in = date_field(_("Check-in"), required=False)
+    check_out = date_field(_("Check-out"), required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if "check_in" in self.errors or "check_out" in self.errors:
+            return cleaned
+        if cleaned.get("check_in") and not cleaned.get("check_out"):
+            self.add_error("check_out", _("Choose a check-out date too."))
+        elif cleaned.get("check_out") and not cleaned.get("check_in"):
+            self.add_error("check_in", _("Choose a check-in date too."))
+        return cleaned
+
+
+class SearchForm(DatesForm):
     """The search page's GET form. Values that are not understood are named and left out of the search."""
 
     q = forms.CharField(
@@ -81,8 +97,6 @@ class SearchForm(forms.Form):
     )
     commune = forms.TypedChoiceField(label=_("Commune"), required=False, coerce=int, empty_value=None)
     kind = forms.ChoiceField(label=_("Kind"), required=False)
-    check_in = date_field(_("Check-in"), required=False)
-    check_out = date_field(_("Check-out"), required=False)
     guests = guests_field(required=False, initial=1)
     max_price = forms.IntegerField(
         label=_("Highest price (VND)"),
@@ -92,16 +106,15 @@ class SearchForm(forms.Form):
         help_text=_("Per night for a room, per person for a tour or an experience."),
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "step": 10000}),
     )
+    field_order = ["q", "commune", "kind", "check_in", "check_out", "guests", "max_price"]
 
-    def __init__(self, *args, communes: list[tuple[int, str]], **kwargs):
+    def __init__(self, *args, communes: list, titles: dict[int, str], **kwargs):
+        """``communes``: the commune pages to choose from, shown with ``titles`` (``{page id: title}``)."""
         super().__init__(*args, **kwargs)
-        self.commune_keys: dict[int, object] = {}
-        self.fields["commune"].choices = [("", _("All communes")), *communes]
+        self.commune_keys = {commune.pk: commune.translation_key for commune in communes}
+        choices = [(commune.pk, titles[commune.pk]) for commune in communes]
+        self.fields["commune"].choices = [("", _("All communes")), *choices]
         self.fields["kind"].choices = [("", _("Stays, tours and experiences")), *ServiceKind.choices]
-
-    def set_commune_keys(self, keys: dict[int, object]) -> None:
-        """``{commune page id: translation key}`` of the communes offered in the select."""
-        self.commune_keys = keys
 
     def clean_q(self):
         return " ".join(self.cleaned_data["q"].split())[:MAX_QUERY_LENGTH]
@@ -109,21 +122,11 @@ class SearchForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         check_in, check_out = cleaned.get("check_in"), cleaned.get("check_out")
-        if "check_in" in self.errors or "check_out" in self.errors:
-            return cleaned
-        if check_in and not check_out:
-            self.add_error("check_out", _("Choose a check-out date too."))
-        elif check_out and not check_in:
-            self.add_error("check_in", _("Choose a check-in date too."))
-        elif check_in and check_out:
-            if check_in < timezone.localdate():
-                self.add_error("check_in", _("Check-in cannot be in the past."))
-            elif check_out <= check_in:
-                self.add_error("check_out", _("Check-out must be after check-in."))
-            elif check_out - check_in > timedelta(days=MAXIMUM_NIGHTS):
-                self.add_error(
-                    "check_out", _("A stay is at most %(count)d nights.") % {"count": MAXIMUM_NIGHTS}
-                )
+        if check_in and check_out:
+            try:  # the booking's own rules for dates, whichever room is chosen later
+                check_stay_dates(unit=None, check_in=check_in, check_out=check_out)
+            except TourismError as error:
+                add_tourism_error(self, error)
         return cleaned
 
     def _value(self, name):
@@ -150,27 +153,11 @@ class SearchForm(forms.Form):
     def ignored_labels(self) -> list[str]:
         return [str(self.fields[name].label) for name in self.errors if name in self.fields]
 
-    @property
-    def query_words(self) -> list[str]:
-        return fold_query(self._value("q") or "").split()
 
-
-class StayDatesForm(forms.Form):
+class StayDatesForm(DatesForm):
     """A stay page's GET form: the dates and the party to price every room for."""
 
-    check_in = date_field(_("Check-in"), required=False)
-    check_out = date_field(_("Check-out"), required=False)
     guests = guests_field(required=False, initial=2)
-
-    def clean(self):
-        cleaned = super().clean()
-        if "check_in" in self.errors or "check_out" in self.errors:
-            return cleaned
-        if cleaned.get("check_in") and not cleaned.get("check_out"):
-            self.add_error("check_out", _("Choose a check-out date too."))
-        elif cleaned.get("check_out") and not cleaned.get("check_in"):
-            self.add_error("check_in", _("Choose a check-in date too."))
-        return cleaned
 
     def stay(self) -> dict | None:
         """``{"check_in", "check_out", "guests"}`` when both dates were understood, else None."""
@@ -297,7 +284,6 @@ class ReviewForm(forms.Form):
     rating = forms.TypedChoiceField(
         label=_("Your rating"),
         coerce=int,
-        choices=[(str(stars), str(stars)) for stars in range(5, 0, -1)],
         widget=forms.RadioSelect,
         error_messages={"required": _("Choose from 1 to 5 stars.")},
     )
@@ -307,3 +293,9 @@ class ReviewForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rating"].choices = [
+            (str(stars), gettext("%(stars)s of 5 stars") % {"stars": stars}) for stars in range(5, 0, -1)
+        ]

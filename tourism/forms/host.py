@@ -11,24 +11,17 @@ from datetime import datetime
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from accounts.phones import normalize_phone
-from core.forms import AccessibleFormMixin
+from core import forms as core_forms
+from core.forms import AccessibleForm, BankAccountFormMixin, VndField, date_input
 from payments.vietqr import KNOWN_BANKS
 
 from ..exceptions import TourismError, TourismErrorCode
-from ..models import (
-    MAXIMUM_PRICE,
-    Amenity,
-    BookingMode,
-    CancellationPolicy,
-    Language,
-    ServiceKind,
-)
+from ..models import Amenity, BookingMode, CancellationPolicy, Language, ServiceKind
 
 BANK_CHOICES = sorted(KNOWN_BANKS.items(), key=lambda item: item[1])
 
@@ -50,85 +43,13 @@ def error_text(error) -> str:
 
 
 def apply_service_error(form: forms.Form, error, *, field_map: dict[str, str] | None = None) -> None:
-    """Put a service's ``TourismError`` or ``ValidationError`` on ``form``: on the named field when the
-    form has it, otherwise at the top of the form (prefixed with the field's name)."""
-    field_map = field_map or {}
-    if isinstance(error, TourismError):
-        name = field_map.get(error.field, error.field) if error.field else None
-        form.add_error(name if name in form.fields else None, service_message(error))
-        return
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    for field, messages in error.message_dict.items():
-        name = field_map.get(field, field)
-        if name in form.fields:
-            form.add_error(name, messages)
-        else:
-            prefix = "" if field == "__all__" else f"{field.replace('_', ' ')}: "
-            form.add_error(None, [f"{prefix}{message}" for message in messages])
-
-
-class StyledForm(AccessibleFormMixin, forms.Form):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._describe()
+    """Put a service's ``TourismError`` or ``ValidationError`` on ``form`` (see ``core.forms``)."""
+    core_forms.apply_service_error(
+        form, error, domain_error=TourismError, message=service_message, field_map=field_map
+    )
 
 
 # --- fields -----------------------------------------------------------------------------------------
-
-
-class VndField(forms.Field):
-    """An amount in Vietnamese đồng: a whole number, never negative, never a fraction.
-
-    Accepts ``350000`` and the way Vietnamese write it, ``350.000``; refuses ``-5000`` and ``1500.5``.
-    """
-
-    default_error_messages = {
-        "invalid": _("Write the amount in đồng with digits only, for example 350000."),
-        "negative": _("The amount cannot be negative."),
-        "fraction": _("Đồng have no decimals: write a whole number, for example 350000."),
-        "min_value": _("The amount must be at least %(limit)s ₫."),
-        "max_value": _("The amount must be at most %(limit)s ₫."),
-    }
-
-    def __init__(self, *, min_value: int = 0, max_value: int = MAXIMUM_PRICE, **kwargs):
-        self.min_value, self.max_value = min_value, max_value
-        kwargs.setdefault(
-            "widget", forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "size": 12})
-        )
-        super().__init__(**kwargs)
-
-    def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        text = str(value)[:40]
-        text = re.sub(r"[\s\u00a0]", "", text).removesuffix("₫").removesuffix("đ").removesuffix("VND")
-        if not text:
-            return None
-        if text.startswith("-"):
-            raise ValidationError(self.error_messages["negative"], code="negative")
-        if re.fullmatch(r"\d+", text):
-            amount = int(text)
-        elif re.fullmatch(r"\d{1,3}([.,]\d{3})+", text):
-            amount = int(re.sub(r"[.,]", "", text))
-        elif re.fullmatch(r"[\d.,]*\d", text):
-            raise ValidationError(self.error_messages["fraction"], code="fraction")
-        else:
-            raise ValidationError(self.error_messages["invalid"], code="invalid")
-        if amount < self.min_value:
-            raise ValidationError(
-                self.error_messages["min_value"], code="min_value", params={"limit": self.min_value}
-            )
-        if amount > self.max_value:
-            raise ValidationError(
-                self.error_messages["max_value"], code="max_value", params={"limit": self.max_value}
-            )
-        return amount
-
-
-def date_input() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def time_input() -> forms.TimeInput:
@@ -148,7 +69,7 @@ def whole_number(label, *, minimum: int, maximum: int, **kwargs) -> forms.Intege
 # --- the host profile -------------------------------------------------------------------------------
 
 
-class HostForm(StyledForm):
+class HostForm(BankAccountFormMixin, AccessibleForm):
     """The host profile. ``communes`` (create only) are the communes the host may belong to."""
 
     name = forms.CharField(
@@ -203,8 +124,6 @@ class HostForm(StyledForm):
         help_text=_("In capital letters without accents, as the bank prints it, e.g. SUNG A PAO."),
     )
 
-    BANK_FIELDS = ("bank_bin", "bank_account_number", "bank_account_name")
-
     def __init__(self, *args, communes=None, village_groups=(), **kwargs):
         """``village_groups``: ``[(commune title, [(village id, village title), ...]), ...]``."""
         super().__init__(*args, **kwargs)
@@ -222,16 +141,9 @@ class HostForm(StyledForm):
     def clean_bank_account_number(self):
         return re.sub(r"[\s.\-]", "", self.cleaned_data["bank_account_number"])
 
-    def clean_bank_account_name(self):
-        return self.cleaned_data["bank_account_name"].strip().upper()
-
     def clean(self):
         cleaned = super().clean()
-        given = [name for name in self.BANK_FIELDS if cleaned.get(name)]
-        if given and len(given) < len(self.BANK_FIELDS):
-            for name in self.BANK_FIELDS:
-                if not cleaned.get(name) and name not in self.errors:
-                    self.add_error(name, _("Fill in the bank, the account number and the account name."))
+        self.require_whole_bank_account(cleaned)
         return cleaned
 
     def service_fields(self) -> dict:
@@ -243,7 +155,7 @@ class HostForm(StyledForm):
 # --- listings -----------------------------------------------------------------------------------------
 
 
-class ServiceForm(StyledForm):
+class ServiceForm(AccessibleForm):
     """A stay, a tour or an experience. ``editing`` drops the kind (a listing keeps its kind)."""
 
     kind = forms.ChoiceField(label=_("What you offer"), choices=ServiceKind.choices, widget=forms.RadioSelect)
@@ -324,7 +236,7 @@ class ServiceForm(StyledForm):
         return fields
 
 
-class UnitForm(StyledForm):
+class UnitForm(AccessibleForm):
     """A room or a bed of a stay, with its prices."""
 
     name_vi = forms.CharField(label=_("Name (Vietnamese)"), max_length=100)
@@ -355,7 +267,7 @@ class UnitForm(StyledForm):
         return fields
 
 
-class SeasonForm(StyledForm):
+class SeasonForm(AccessibleForm):
     """A seasonal nightly price (Tết, the rice harvest…), from the first to the last night."""
 
     name = forms.CharField(label=_("Season"), max_length=80)
@@ -364,7 +276,7 @@ class SeasonForm(StyledForm):
     nightly_price = VndField(label=_("Price per night (₫)"), min_value=1)
 
 
-class SlotForm(StyledForm):
+class SlotForm(AccessibleForm):
     """A departure of a tour or an experience: day, time, seats and price."""
 
     day = forms.DateField(label=_("Day"), widget=date_input())
@@ -385,7 +297,7 @@ class SlotForm(StyledForm):
 # --- calendars ----------------------------------------------------------------------------------------
 
 
-class CloseDatesForm(StyledForm):
+class CloseDatesForm(AccessibleForm):
     starts_on = forms.DateField(label=_("First closed night"), widget=date_input())
     ends_on = forms.DateField(
         label=_("Open again from"),
@@ -400,7 +312,7 @@ class CloseDatesForm(StyledForm):
     )
 
 
-class FeedForm(StyledForm):
+class FeedForm(AccessibleForm):
     """Connect an outside calendar (Airbnb, Booking.com…) by its export address."""
 
     name = forms.CharField(
@@ -414,7 +326,7 @@ class FeedForm(StyledForm):
     )
 
 
-class CalendarFileForm(StyledForm):
+class CalendarFileForm(AccessibleForm):
     """Upload an ``.ics`` file exported from another website."""
 
     name = forms.CharField(
@@ -434,11 +346,11 @@ class CalendarFileForm(StyledForm):
 # --- bookings and reviews -----------------------------------------------------------------------------
 
 
-class EmptyForm(StyledForm):
+class EmptyForm(AccessibleForm):
     """A plain POST button."""
 
 
-class DeclineForm(StyledForm):
+class DeclineForm(AccessibleForm):
     reason = forms.CharField(
         label=_("Why you decline (the guest reads it)"),
         required=False,
@@ -447,7 +359,7 @@ class DeclineForm(StyledForm):
     )
 
 
-class CancelForm(StyledForm):
+class CancelForm(AccessibleForm):
     reason = forms.CharField(
         label=_("Why you cancel (the guest reads it)"),
         max_length=300,
@@ -455,7 +367,7 @@ class CancelForm(StyledForm):
     )
 
 
-class ReplyForm(StyledForm):
+class ReplyForm(AccessibleForm):
     reply = forms.CharField(
         label=_("Your reply"),
         max_length=2000,

@@ -84,8 +84,11 @@ def check_guests(guests, *, most: int) -> int:
     return guests
 
 
-def check_stay_dates(*, unit: Unit, check_in: date, check_out: date, today: date | None = None) -> None:
-    """Refuse impossible dates with a message for the field at fault (nothing is written)."""
+def check_stay_dates(
+    *, unit: Unit | None, check_in: date, check_out: date, today: date | None = None
+) -> None:
+    """Refuse impossible dates with a message for the field at fault (nothing is written). Without a
+    ``unit`` (the search, before a room is chosen) a room's minimum stay is not checked."""
     today = today or timezone.localdate()
     if not isinstance(check_in, date) or not isinstance(check_out, date):
         raise TourismError(TourismErrorCode.INVALID_DATES, _("Choose a check-in and a check-out date."))
@@ -108,7 +111,7 @@ def check_stay_dates(*, unit: Unit, check_in: date, check_out: date, today: date
             _("A stay is at most %(count)d nights.") % {"count": MAXIMUM_NIGHTS},
             field="check_out",
         )
-    if nights < unit.minimum_nights:
+    if unit is not None and nights < unit.minimum_nights:
         raise TourismError(
             TourismErrorCode.BELOW_MINIMUM_NIGHTS,
             _("This room is booked for at least %(count)d nights.") % {"count": unit.minimum_nights},
@@ -486,6 +489,13 @@ def mark_paid(*, booking_id: int, payment_reference: str, now: datetime | None =
     return booking
 
 
+def awaits_answer(booking: Booking, *, now: datetime) -> bool:
+    """Whether ``booking`` is a request the host can still accept or decline (its 24 hours not run out)."""
+    return booking.status == BookingStatus.REQUESTED and not (
+        booking.hold_expires_at and booking.hold_expires_at <= now
+    )
+
+
 def answer_request(
     *, booking: Booking, accept: bool, actor, reason: str = "", now: datetime | None = None
 ) -> Booking:
@@ -498,7 +508,7 @@ def answer_request(
             raise TourismError(
                 TourismErrorCode.ILLEGAL_TRANSITION, _("This request has already been answered.")
             )
-        if booking.hold_expires_at and booking.hold_expires_at <= now:
+        if not awaits_answer(booking, now=now):
             raise TourismError(
                 TourismErrorCode.HOLD_EXPIRED, _("This request expired before it was answered.")
             )
@@ -533,6 +543,14 @@ def answer_request(
     return booking
 
 
+def is_cancellable(booking: Booking, *, today: date) -> bool:
+    """Whether ``booking`` can still be cancelled (by the guest or the host): it is active and, when
+    confirmed, its stay has not ended yet. ``cancel_booking`` refuses the others."""
+    if booking.status not in ACTIVE_BOOKING_STATUSES:
+        return False
+    return not (booking.status == BookingStatus.CONFIRMED and booking.check_out <= today)
+
+
 def cancellation_preview(
     *, booking: Booking, by_host: bool = False, now: datetime | None = None
 ) -> RefundQuote:
@@ -555,9 +573,7 @@ def cancel_booking(
         booking = lock_booking(booking.pk)
         if booking.status in (BookingStatus.CANCELLED, BookingStatus.DECLINED, BookingStatus.EXPIRED):
             raise TourismError(TourismErrorCode.ALREADY_CANCELLED, _("This booking is already cancelled."))
-        if booking.status == BookingStatus.COMPLETED or (
-            booking.status == BookingStatus.CONFIRMED and booking.check_out <= timezone.localdate(now)
-        ):
+        if not is_cancellable(booking, today=timezone.localdate(now)):
             raise TourismError(TourismErrorCode.ILLEGAL_TRANSITION, _("A finished stay cannot be cancelled."))
         refund = refund_for(booking=booking, now=now, by_host=cancelled_by == CancelledBy.HOST)
         _release(booking)

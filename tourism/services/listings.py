@@ -12,8 +12,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import AssistanceConsent, Role
 from core.events import record_event
 from core.text import unique_slug
+from village.models import CommunePage
 
 from .. import availability
 from ..acting import acting_for_host, check_moderator
@@ -115,6 +117,41 @@ def update_host(*, host: Host, actor, **fields) -> Host:
             payload={"fields": sorted(fields)}, **acting.event_kwargs,
         )  # fmt: skip
     return host
+
+
+def host_communes(*, actor, owner) -> list[CommunePage]:
+    """The communes where ``actor`` may register a new host of ``owner`` ("become a host"), by title.
+
+    For oneself: the communes where one is registered as a host (``Role.HOST``). For a household that
+    consented to ``actor``'s help (assisted mode): its host communes and the communes of its consents,
+    where ``actor`` is in the digital team. (``create_host`` itself checks only that ``actor`` may act
+    for ``owner`` there.)
+    """
+    if owner.pk == actor.pk:
+        commune_ids = set(actor.memberships.filter(role=Role.HOST).values_list("commune_id", flat=True))
+    else:
+        consented = set(
+            AssistanceConsent.objects.filter(
+                helper=actor, household=owner, revoked_at__isnull=True
+            ).values_list("commune_id", flat=True)
+        )
+        if not consented:
+            return []
+        team = set(actor.memberships.filter(role=Role.DIGITAL_TEAM).values_list("commune_id", flat=True))
+        household = set(owner.memberships.filter(role=Role.HOST).values_list("commune_id", flat=True))
+        commune_ids = (household | consented) & team
+    return list(CommunePage.objects.filter(pk__in=commune_ids).order_by("title"))
+
+
+def households_to_register(*, actor) -> list[AssistanceConsent]:
+    """The consents of households without a host yet that ``actor`` may register as hosts (assisted mode:
+    ``actor`` is in the digital team of the consent's commune)."""
+    team_communes = actor.memberships.filter(role=Role.DIGITAL_TEAM).values("commune_id")
+    return list(
+        AssistanceConsent.objects.filter(
+            helper=actor, revoked_at__isnull=True, commune_id__in=team_communes, household__hosts=None
+        ).select_related("household", "commune")
+    )
 
 
 # --- listings ---------------------------------------------------------------------------------------------

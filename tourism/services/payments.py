@@ -83,10 +83,42 @@ def payment_for(booking: Booking) -> Payment | None:
     return payment_services.latest_payment(payable_kind=PAYABLE_KIND, payable_id=booking.pk)
 
 
+def awaits_payment(booking: Booking) -> bool:
+    """Whether the guest still has to pay online: a held booking, unpaid, by card or bank transfer
+    (:func:`start_booking_payment` also refuses a hold whose time ran out)."""
+    return (
+        booking.status == BookingStatus.HELD
+        and not booking.is_paid
+        and booking.payment_method in (BookingPayment.CARD, BookingPayment.BANK_TRANSFER)
+    )
+
+
+def booking_payment_view(booking: Booking) -> dict | None:
+    """What the guest needs to pay a booking: method, status, amount, reference, the VietQR and account
+    (``payments.services.payment_summary``); None when paid on arrival or not started."""
+    if booking.payment_method == BookingPayment.ON_ARRIVAL:
+        return None
+    payment = payment_for(booking)
+    return payment_services.payment_summary(payment) if payment is not None else None
+
+
+def _pending_payment(booking: Booking) -> Payment | None:
+    """The payment a held booking is still waiting for, if the guest has started one."""
+    if booking.status != BookingStatus.HELD:
+        return None
+    payment = payment_for(booking)
+    return payment if payment is not None and payment.status == PaymentStatus.PENDING else None
+
+
+def awaits_bank_transfer(booking: Booking) -> bool:
+    """Whether the host can confirm that the guest's bank transfer arrived (``confirm_bank_transfer``)."""
+    return booking.payment_method == BookingPayment.BANK_TRANSFER and _pending_payment(booking) is not None
+
+
 def confirm_bank_transfer(*, booking: Booking, actor) -> Booking:
     """The host saw the guest's transfer arrive in their own account: the booking is paid and confirmed."""
-    payment = payment_for(booking)
-    if booking.status != BookingStatus.HELD or payment is None or payment.status != PaymentStatus.PENDING:
+    payment = _pending_payment(booking)
+    if payment is None:
         raise TourismError(
             TourismErrorCode.ILLEGAL_TRANSITION, _("This booking is not waiting for a bank transfer.")
         )

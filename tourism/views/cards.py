@@ -3,28 +3,10 @@
 from urllib.parse import urlencode
 
 from django.urls import reverse
-from wagtail.models import Locale, Page
+
+from village.translations import localized_titles
 
 from ..pricing import lowest_nightly_price
-
-
-def localized_titles(pages) -> dict[int, str]:
-    """``{page id: title in the active language}``: a translation's title where there is one.
-
-    Services point at the commune page they were created under; an English visitor reads the English
-    title. At most two queries, whatever the number of pages.
-    """
-    pages = list({page.pk: page for page in pages if page is not None}.values())
-    titles = {page.pk: page.title for page in pages}
-    if not pages:
-        return titles
-    locale = Locale.get_active()
-    others = {page.translation_key: page.pk for page in pages if page.locale_id != locale.pk}
-    if others:
-        translations = Page.objects.filter(locale=locale, translation_key__in=list(others)).live()
-        for translation_key, title in translations.values_list("translation_key", "title"):
-            titles[others[translation_key]] = title
-    return titles
 
 
 def card_query(stay: dict | None, service) -> str:

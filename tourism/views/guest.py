@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from ..models import Booking
+from .. import selectors
 
 BOOKINGS_PER_PAGE = 20
 
@@ -16,12 +16,7 @@ BOOKINGS_PER_PAGE = 20
 @require_GET
 def index(request):
     """The logged-in guest's bookings in a fixed number of queries, whatever their number."""
-    rows = (
-        Booking.objects.filter(guest=request.user)
-        .select_related("service", "unit", "slot")
-        .order_by("-created_at", "-id")
-    )
-    paginator = Paginator(rows, BOOKINGS_PER_PAGE)
+    paginator = Paginator(selectors.bookings_of_guest(request.user), BOOKINGS_PER_PAGE)
     page_obj = paginator.get_page(request.GET.get("page"))
     return render(
         request, "tourism/my_bookings.html", {"page_obj": page_obj, "bookings": list(page_obj.object_list)}

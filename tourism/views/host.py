@@ -13,23 +13,30 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.models import AssistanceConsent, Role
+from accounts.models import AssistanceConsent
 from core.money import format_vnd
-from village.models import CommunePage, VillagePage
+from core.web import (
+    Action,
+    action_forms,
+    post_action,
+    private_area,
+    refusal_status,
+    render_for_household,
+    submitted,
+)
+from village.models import VillagePage
 
 from .. import availability
 from ..acting import hosts_managed_by
@@ -92,20 +99,20 @@ NIGHT_LABELS = {
     "imported": gettext_lazy("Taken on another website"),
 }
 BOOKING_ACTIONS = {
-    "accept": (EmptyForm, gettext_lazy("Request accepted. The guest has been told.")),
-    "decline": (DeclineForm, gettext_lazy("Request declined. The nights are free again.")),
-    "paid": (EmptyForm, gettext_lazy("Transfer received: the booking is paid and confirmed.")),
+    "accept": Action(EmptyForm, gettext_lazy("Request accepted. The guest has been told.")),
+    "decline": Action(
+        DeclineForm, gettext_lazy("Request declined. The nights are free again."), prefix="decline"
+    ),
+    "paid": Action(EmptyForm, gettext_lazy("Transfer received: the booking is paid and confirmed.")),
+}
+ERROR_STATUSES = {
+    TourismErrorCode.ILLEGAL_TRANSITION: 409,
+    TourismErrorCode.ALREADY_REPLIED: 409,
+    TourismErrorCode.ALREADY_CANCELLED: 409,
+    TourismErrorCode.NOT_ALLOWED: 403,
 }
 
-
-def host_area(view):
-    """Logged-in users only (Wagtail's login page), never cached anywhere."""
-    return login_required(never_cache(view))
-
-
-def _submitted(request):
-    """The POSTed data (binding the form), or None on GET."""
-    return request.POST if request.method == "POST" else None
+host_area = private_area  # logged-in users only, never cached
 
 
 def _host(request, host_id: int) -> Host:
@@ -135,22 +142,13 @@ def _booking(host: Host, reference: str) -> Booking:
 
 
 def _render(request, template: str, host: Host | None, context: dict, status: int = 200):
-    base = {"commune": host.commune if host else None, "host": host}
-    if host is not None:
-        base["assisted"] = host.owner_id != request.user.pk
-        base["household"] = host.owner.get_full_name()
-    return render(request, f"tourism/host/{template}", {**base, **context}, status=status)
+    return render_for_household(
+        request, f"tourism/host/{template}", context, name="host", owned=host, status=status
+    )
 
 
 def _error_status(error) -> int:
-    if isinstance(error, TourismError):
-        return {
-            TourismErrorCode.ILLEGAL_TRANSITION: 409,
-            TourismErrorCode.ALREADY_REPLIED: 409,
-            TourismErrorCode.ALREADY_CANCELLED: 409,
-            TourismErrorCode.NOT_ALLOWED: 403,
-        }.get(error.code, 400)
-    return 400
+    return refusal_status(error, domain_error=TourismError, statuses=ERROR_STATUSES)
 
 
 def _village_groups(commune) -> list:
@@ -165,35 +163,7 @@ def _village(village_id) -> VillagePage | None:
 # --- choosing and creating a host -------------------------------------------------------------------
 
 
-def _creatable(user) -> tuple[bool, list[AssistanceConsent]]:
-    """Whether ``user`` may become a host themselves, and the consenting households they may help."""
-    is_host_member = user.memberships.filter(role=Role.HOST).exists()
-    team_communes = user.memberships.filter(role=Role.DIGITAL_TEAM).values("commune_id")
-    households = list(
-        AssistanceConsent.objects.filter(
-            helper=user, revoked_at__isnull=True, commune_id__in=team_communes, household__hosts=None
-        ).select_related("household", "commune")
-    )
-    return is_host_member, households
-
-
-def _creation_communes(user, owner) -> list[CommunePage]:
-    """Communes a new host of ``owner`` may belong to."""
-    if owner.pk == user.pk:
-        commune_ids = set(user.memberships.filter(role=Role.HOST).values_list("commune_id", flat=True))
-    else:
-        team = set(user.memberships.filter(role=Role.DIGITAL_TEAM).values_list("commune_id", flat=True))
-        household = set(owner.memberships.filter(role=Role.HOST).values_list("commune_id", flat=True))
-        consented = set(
-            AssistanceConsent.objects.filter(
-                helper=user, household=owner, revoked_at__isnull=True
-            ).values_list("commune_id", flat=True)
-        )
-        commune_ids = (household | consented) & team
-    return list(CommunePage.objects.filter(pk__in=commune_ids).order_by("title"))
-
-
-def _creation_form(request, communes, *, data=None) -> HostForm:
+def _creation_form(communes, *, data=None) -> HostForm:
     groups = []
     for commune in communes:
         groups.extend(_village_groups(commune))
@@ -204,16 +174,15 @@ def _creation_form(request, communes, *, data=None) -> HostForm:
 def index(request):
     """The hosts the user manages (own and assisted); with none, the form to become a host."""
     hosts = list(hosts_managed_by(request.user).select_related("owner").order_by("name"))
-    can_create_own, households = _creatable(request.user)
-    form = None
-    if not hosts and can_create_own:
-        form = _creation_form(request, _creation_communes(request.user, request.user))
+    own_communes = listings.host_communes(actor=request.user, owner=request.user)
+    households = listings.households_to_register(actor=request.user)
+    form = _creation_form(own_communes) if not hosts and own_communes else None
     rows = [{"host": host, "assisted": host.owner_id != request.user.pk} for host in hosts]
     return _render(
         request,
         "index.html",
         None,
-        {"rows": rows, "can_create_own": can_create_own, "households": households, "form": form},
+        {"rows": rows, "can_create_own": bool(own_communes), "households": households, "form": form},
     )
 
 
@@ -232,11 +201,11 @@ def create(request, household_id: int | None = None):
             revoked_at__isnull=True,
         )
         owner = consent.household
-    communes = _creation_communes(user, owner)
+    communes = listings.host_communes(actor=user, owner=owner)
     context = {"owner": owner, "assisted": owner.pk != user.pk, "household": owner.get_full_name()}
     if not communes:
         return _render(request, "not_a_host.html", None, context, status=403)
-    form = _creation_form(request, communes, data=_submitted(request))
+    form = _creation_form(communes, data=submitted(request))
     if request.method == "POST" and form.is_valid():
         fields = form.service_fields()
         commune = next(commune for commune in communes if commune.pk == form.cleaned_data["commune"])
@@ -261,7 +230,7 @@ def profile(request, host_id: int):
     fields = sorted(HostForm.base_fields.keys() - {"commune", "village"})
     initial = {name: getattr(host, name) for name in fields}
     initial["village"] = host.village_id
-    form = HostForm(_submitted(request), village_groups=_village_groups(host.commune), initial=initial)
+    form = HostForm(submitted(request), village_groups=_village_groups(host.commune), initial=initial)
     if request.method == "POST" and form.is_valid():
         changes = form.service_fields()
         changes["village"] = _village(changes["village"])
@@ -393,7 +362,7 @@ def service_new(request, host_id: int):
         "check_out_time": "11:00",
         "maximum_group": 10,
     }
-    form = ServiceForm(_submitted(request), village_groups=_village_groups(host.commune), initial=initial)
+    form = ServiceForm(submitted(request), village_groups=_village_groups(host.commune), initial=initial)
     if request.method == "POST" and form.is_valid():
         fields = form.service_fields()
         fields["village"] = _village(fields["village"])
@@ -425,7 +394,7 @@ def service_edit(request, host_id: int, service_id: int):
     host = _host(request, host_id)
     service = _service(host, service_id)
     form = ServiceForm(
-        _submitted(request),
+        submitted(request),
         village_groups=_village_groups(host.commune),
         initial=_service_initial(service),
         editing=True,
@@ -492,7 +461,7 @@ def unit_new(request, host_id: int, service_id: int):
     host = _host(request, host_id)
     service = _stay(host, service_id)
     form = UnitForm(
-        _submitted(request), initial={"included_guests": 2, "minimum_nights": 1, "is_active": True}
+        submitted(request), initial={"included_guests": 2, "minimum_nights": 1, "is_active": True}
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -512,7 +481,7 @@ def unit_edit(request, host_id: int, service_id: int, unit_id: int):
     service = _stay(host, service_id)
     unit = _unit(host, unit_id, service=service)
     initial = {name: getattr(unit, name) for name in UnitForm.base_fields}
-    form = UnitForm(_submitted(request), initial=initial)
+    form = UnitForm(submitted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             listings.save_unit(service=service, unit=unit, actor=request.user, **form.unit_fields())
@@ -569,7 +538,7 @@ def slots(request, host_id: int, service_id: int):
     service = _service(host, service_id)
     if service.is_stay:
         return redirect("host:service_edit", host_id=host.pk, service_id=service.pk)
-    form = SlotForm(_submitted(request), initial={"price_per_person": service.price_per_person})
+    form = SlotForm(submitted(request), initial={"price_per_person": service.price_per_person})
     if request.method == "POST" and form.is_valid():
         try:
             slot = listings.add_slot(service=service, actor=request.user, **form.slot_fields())
@@ -848,7 +817,7 @@ def feed_upload(request, host_id: int, unit_id: int):
     return _calendars_page(request, host, unit, file_form=form, status=400)
 
 
-def _feed(host: Host, unit: Unit, feed_id: int) -> CalendarFeed:
+def _feed(unit: Unit, feed_id: int) -> CalendarFeed:
     return get_object_or_404(
         CalendarFeed.objects.select_related("unit__service__host__owner"), pk=feed_id, unit=unit
     )
@@ -859,7 +828,7 @@ def _feed(host: Host, unit: Unit, feed_id: int) -> CalendarFeed:
 def feed_sync(request, host_id: int, unit_id: int, feed_id: int):
     host = _host(request, host_id)
     unit = _unit(host, unit_id)
-    feed = _feed(host, unit, feed_id)
+    feed = _feed(unit, feed_id)
     if not feed.url:
         messages.error(request, _("An uploaded calendar is updated by uploading the file again."))
         return redirect("host:calendars", host_id=host.pk, unit_id=unit.pk)
@@ -880,7 +849,7 @@ def feed_sync(request, host_id: int, unit_id: int, feed_id: int):
 def feed_remove(request, host_id: int, unit_id: int, feed_id: int):
     host = _host(request, host_id)
     unit = _unit(host, unit_id)
-    feed = _feed(host, unit, feed_id)
+    feed = _feed(unit, feed_id)
     calendar_services.remove_feed(feed=feed, actor=request.user)
     messages.success(
         request, _("%(name)s is disconnected; its nights are open again here.") % {"name": feed.name}
@@ -924,21 +893,12 @@ def bookings(request, host_id: int):
     )
 
 
-def _can_cancel(booking: Booking, today: date) -> bool:
-    if booking.status not in ACTIVE_BOOKING_STATUSES:
-        return False
-    return not (booking.status == BookingStatus.CONFIRMED and booking.check_out <= today)
-
-
 def _booking_page(request, host, booking, *, bound: tuple[str, object] | None = None, status=200):
-    forms = {"accept": EmptyForm(), "decline": DeclineForm(prefix="decline"), "paid": EmptyForm()}
-    if bound is not None:
-        forms[bound[0]] = bound[1]
+    now = timezone.now()
     available = {
-        "answer": booking.status == BookingStatus.REQUESTED,
-        "paid": booking.status == BookingStatus.HELD
-        and booking.payment_method == BookingPayment.BANK_TRANSFER,
-        "cancel": _can_cancel(booking, timezone.localdate()),
+        "answer": booking_services.awaits_answer(booking, now=now),
+        "paid": booking_payments.awaits_bank_transfer(booking),
+        "cancel": booking_services.is_cancellable(booking, today=timezone.localdate(now)),
     }
     return _render(
         request,
@@ -946,7 +906,7 @@ def _booking_page(request, host, booking, *, bound: tuple[str, object] | None = 
         host,
         {
             "booking": booking,
-            "forms": forms,
+            "forms": action_forms(BOOKING_ACTIONS, bound),
             "available": available,
             "failed_action": bound[0] if bound else "",
             "section": "bookings",
@@ -969,26 +929,29 @@ def booking_action(request, host_id: int, reference: str, action: str):
         raise Http404
     host = _host(request, host_id)
     booking = _booking(host, reference)
-    form_class, success = BOOKING_ACTIONS[action]
-    form = form_class(request.POST, prefix="decline" if action == "decline" else None)
-    if form.is_valid():
-        try:
-            if action == "accept":
-                booking_services.answer_request(booking=booking, accept=True, actor=request.user)
-            elif action == "decline":
-                booking_services.answer_request(
-                    booking=booking, accept=False, actor=request.user, reason=form.cleaned_data["reason"]
-                )
-            else:
-                booking_payments.confirm_bank_transfer(booking=booking, actor=request.user)
-        except (ValidationError, TourismError) as error:
-            apply_service_error(form, error)
-            return _booking_page(
-                request, host, _booking(host, reference), bound=(action, form), status=_error_status(error)
+
+    def perform(data: dict) -> None:
+        if action == "accept":
+            booking_services.answer_request(booking=booking, accept=True, actor=request.user)
+        elif action == "decline":
+            booking_services.answer_request(
+                booking=booking, accept=False, actor=request.user, reason=data["reason"]
             )
-        messages.success(request, str(success))
-        return redirect("host:booking_detail", host_id=host.pk, reference=booking.reference)
-    return _booking_page(request, host, booking, bound=(action, form), status=400)
+        else:
+            booking_payments.confirm_bank_transfer(booking=booking, actor=request.user)
+
+    return post_action(
+        request,
+        BOOKING_ACTIONS[action],
+        perform,
+        refusals=(ValidationError, TourismError),
+        apply_error=apply_service_error,
+        error_status=_error_status,
+        done_url=reverse("host:booking_detail", kwargs={"host_id": host.pk, "reference": booking.reference}),
+        show_again=lambda form, status: _booking_page(
+            request, host, _booking(host, reference), bound=(action, form), status=status
+        ),
+    )
 
 
 @host_area
@@ -998,11 +961,11 @@ def booking_cancel(request, host_id: int, reference: str):
     does it."""
     host = _host(request, host_id)
     booking = _booking(host, reference)
-    if not _can_cancel(booking, timezone.localdate()):
+    if not booking_services.is_cancellable(booking, today=timezone.localdate()):
         messages.error(request, _("This booking cannot be cancelled any more."))
         return redirect("host:booking_detail", host_id=host.pk, reference=booking.reference)
     refund = booking_services.cancellation_preview(booking=booking, by_host=True)
-    form = CancelForm(_submitted(request))
+    form = CancelForm(submitted(request))
     status = 200
     if request.method == "POST":
         status = 400

@@ -16,7 +16,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -28,9 +27,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.money import format_vnd
-from payments.models import PaymentStatus
-from payments.vietqr import BankAccount
-from village.models import CommunePage
+from village.translations import localized_titles
 
 from .. import availability, selectors
 from ..exceptions import TourismError, TourismErrorCode
@@ -44,12 +41,11 @@ from ..forms.booking import (
     StayDatesForm,
     add_tourism_error,
 )
-from ..models import Booking, BookingPayment, BookingStatus, CancelledBy, ReviewStatus, Service
+from ..models import Booking, BookingPayment, BookingStatus, CancelledBy, Service
 from ..services import bookings, reviews
 from ..services import payments as booking_payments
-from .cards import decorate_cards, localized_titles
+from .cards import decorate_cards
 
-PAGE_SIZE = selectors.PAGE_SIZE
 REVIEWS_SHOWN = 20
 DEPARTURES_SHOWN = 12
 # someone else got there first, or the listing stopped taking bookings: a conflict, not a bad request
@@ -85,27 +81,17 @@ def _user_or_none(request):
 # --- search -------------------------------------------------------------------------------------------
 
 
-def search_communes() -> tuple[list[CommunePage], dict[int, str]]:
-    """Communes with listed services, titled in the visitor's language and sorted by that title."""
-    listed = Service.objects.listed().filter(commune=OuterRef("pk"))
-    communes = list(CommunePage.objects.filter(Exists(listed)).order_by("path"))
-    titles = localized_titles(communes)
-    communes.sort(key=lambda commune: titles[commune.pk])
-    return communes, titles
-
-
 @require_GET
 def search(request):
     """Listed stays, tours and experiences, narrowed by a GET form; with dates, only what is free."""
-    communes, titles = search_communes()
-    form = SearchForm(
-        request.GET or None, communes=[(commune.pk, titles[commune.pk]) for commune in communes]
-    )
-    form.set_commune_keys({commune.pk: commune.translation_key for commune in communes})
+    communes = selectors.listed_communes()
+    titles = localized_titles(communes)
+    communes.sort(key=lambda commune: titles[commune.pk])  # by their title in the visitor's language
+    form = SearchForm(request.GET or None, communes=communes, titles=titles)
     if form.is_bound:
         form.is_valid()
     wanted = form.search()
-    paginator = Paginator(selectors.find_services(wanted), PAGE_SIZE)
+    paginator = Paginator(selectors.find_services(wanted), selectors.PAGE_SIZE)
     page_obj = paginator.get_page(request.GET.get("page"))
     stay = {"check_in": wanted.check_in, "check_out": wanted.check_out, "guests": wanted.guests}
     services = decorate_cards(page_obj.object_list, stay=stay, commune_titles=titles)
@@ -135,7 +121,6 @@ def search(request):
             "ignored": form.ignored_labels(),
             "structured_data": structured_data,
         },
-        status=200,
     )
 
 
@@ -143,7 +128,7 @@ def search(request):
 
 
 def _listed_service(slug) -> Service:
-    service = Service.objects.listed().select_related("host", "commune", "village").filter(slug=slug).first()
+    service = selectors.listed_service(slug)
     if service is None:
         raise Http404
     return service
@@ -163,24 +148,11 @@ def _posted_id(request, name: str) -> int | None:
         return None
 
 
-def _add_once(form, field: str | None, message: str) -> None:
-    if field not in form.fields:
-        field = None
-    key = field or "__all__"
-    if message not in form.errors.get(key, []):
-        form.add_error(field, message)
-
-
 def _stay_rooms(request, service, *, dates_form, stay, methods, posted=None, posted_unit=None) -> list[dict]:
     """Each active room: when dates are given, its quote line by line, whether it is free, and for a free
     room a booking form. A refusal every room shares (dates in the past…) goes on the dates form's field."""
-    units = list(
-        service.units.filter(is_active=True)
-        .prefetch_related("seasonal_prices")
-        .order_by("nightly_price", "id")
-    )
     rooms = []
-    for unit in units:
+    for unit in selectors.active_units(service):
         room = {"unit": unit, "quote": None, "free": None, "refusal": None, "form": None}
         if stay:
             try:
@@ -203,7 +175,7 @@ def _stay_rooms(request, service, *, dates_form, stay, methods, posted=None, pos
         rooms.append(room)
     refusals = [room["refusal"] for room in rooms if room["refusal"] is not None]
     if refusals and len(refusals) == len(rooms) and len({(r.code, r.message) for r in refusals}) == 1:
-        _add_once(dates_form, refusals[0].field, refusals[0].message)
+        add_tourism_error(dates_form, refusals[0])
         for room in rooms:
             room["refusal"] = None
     return rooms
@@ -227,7 +199,7 @@ def _departures(request, service, *, methods, posted=None, posted_slot=None) -> 
     return departures
 
 
-def _address(service, commune_title: str) -> dict:
+def _address(commune_title: str) -> dict:
     return {"@type": "PostalAddress", "addressLocality": commune_title, "addressCountry": "VN"}
 
 
@@ -247,7 +219,7 @@ def service_structured_data(request, service, *, commune_title, rating, units, s
     """schema.org: a stay is a ``LodgingBusiness`` offering its rooms; a tour or an experience is a
     ``TouristAttraction`` with one ``Event`` (and its ``Offer``) per upcoming departure."""
     url = request.build_absolute_uri(reverse("tourism:service", args=[service.slug]))
-    address = _address(service, commune_title)
+    address = _address(commune_title)
     aggregate = _aggregate_rating(rating)
     if service.is_stay:
         data = {
@@ -328,7 +300,7 @@ def service_structured_data(request, service, *, commune_title, rating, units, s
 def _service_page(request, service, *, dates_form=None, posted=None, refusal=None, status=200):
     """The listing's page, for a GET or for a booking that was refused (``posted`` form, ``refusal``)."""
     methods = bookings.payment_methods_for(service)
-    commune_title = localized_titles([service.commune])[service.commune_id]
+    commune = service.commune.localized
     if dates_form is None:
         dates_form = StayDatesForm(request.GET or None)
     rooms = departures = []
@@ -357,11 +329,8 @@ def _service_page(request, service, *, dates_form=None, posted=None, refusal=Non
                     auto_id="id_request_%s",
                 )
     if refusal is not None and refusal.field and service.is_stay:
-        _add_once(dates_form, refusal.field, refusal.message)
+        add_tourism_error(dates_form, refusal)
     rating = reviews.rating_of(service)
-    published = list(
-        service.reviews.filter(status=ReviewStatus.PUBLISHED).order_by("-created_at", "-id")[:REVIEWS_SHOWN]
-    )
     slots = [departure["slot"] for departure in departures]
     return render(
         request,
@@ -369,8 +338,8 @@ def _service_page(request, service, *, dates_form=None, posted=None, refusal=Non
         {
             "service": service,
             "host": service.host,
-            "commune": service.commune.localized,
-            "commune_title": commune_title,
+            "commune": commune,
+            "commune_title": commune.title,
             "dates_form": dates_form,
             "stay": stay,
             "rooms": rooms,
@@ -378,10 +347,10 @@ def _service_page(request, service, *, dates_form=None, posted=None, refusal=Non
             "request_form": request_form,
             "payment_methods": methods,
             "refusal": refusal,
-            "reviews": published,
+            "reviews": selectors.published_reviews(service, limit=REVIEWS_SHOWN),
             "rating": rating,
             "structured_data": service_structured_data(
-                request, service, commune_title=commune_title, rating=rating, units=units, slots=slots
+                request, service, commune_title=commune.title, rating=rating, units=units, slots=slots
             ),
         },
         status=status,
@@ -436,7 +405,7 @@ def booking_path(booking) -> str:
 def _start_payment(request, booking):
     """Open the payment of a held booking: the Stripe page's address for a card, else None (VietQR is
     shown on the booking page). A failure leaves the booking held, payable from its page."""
-    if booking.status != BookingStatus.HELD or booking.payment_method == BookingPayment.ON_ARRIVAL:
+    if not booking_payments.awaits_payment(booking):
         return None
     url = request.build_absolute_uri(booking_path(booking))
     try:
@@ -478,52 +447,25 @@ def book(request, slug):
 
 
 def _booking_or_404(access_token) -> Booking:
-    booking = (
-        Booking.objects.select_related("service__host", "service__commune", "unit", "slot")
-        .filter(access_token=access_token)
-        .first()
-    )
+    booking = selectors.booking_by_token(access_token)
     if booking is None:
         raise Http404
     return booking
 
 
-def payment_view(booking) -> dict | None:
-    """What the guest needs to pay: status, amount, reference, and for a transfer the VietQR and account."""
-    if booking.payment_method == BookingPayment.ON_ARRIVAL:
-        return None
-    payment = booking_payments.payment_for(booking)
-    if payment is None:
-        return None
-    bank = None
-    if payment.bank_bin:
-        account = BankAccount(
-            bank_bin=payment.bank_bin, account_number=payment.bank_account_number,
-            account_name=payment.bank_account_name,
-        )  # fmt: skip
-        bank = {
-            "account_number": account.account_number,
-            "account_name": account.account_name,
-            "bank_name": account.bank_name,
-        }
-    svg = payment.qr_svg() if payment.status == PaymentStatus.PENDING else ""
-    return {
-        "method": payment.provider,
-        "status": payment.get_status_display(),
-        "pending": payment.status == PaymentStatus.PENDING,
-        "amount": payment.amount,
-        "reference": payment.reference,
-        "qr_svg": mark_safe(svg) if svg else "",  # our own QR generator's SVG
-        "bank": bank,
-    }
+def _payment_view(booking) -> dict | None:
+    view = booking_payments.booking_payment_view(booking)
+    if view and view.get("qr_svg"):
+        view = {**view, "qr_svg": mark_safe(view["qr_svg"])}  # our own QR generator's SVG
+    return view
 
 
 @never_cache
 @require_GET
 def booking_detail(request, access_token):
     booking = _booking_or_404(access_token)
-    payment = payment_view(booking)
-    waiting_for_payment = booking.status == BookingStatus.HELD and not booking.is_paid
+    payment = _payment_view(booking)
+    awaits_payment = booking_payments.awaits_payment(booking)
     return render(
         request,
         "tourism/booking.html",
@@ -531,14 +473,13 @@ def booking_detail(request, access_token):
             "booking": booking,
             "service": booking.service,
             "payment": payment,
-            "may_pay_by_card": waiting_for_payment and booking.payment_method == BookingPayment.CARD,
-            "may_show_transfer": waiting_for_payment
+            "may_pay_by_card": awaits_payment and booking.payment_method == BookingPayment.CARD,
+            "may_show_transfer": awaits_payment
             and booking.payment_method == BookingPayment.BANK_TRANSFER
             and not (payment and payment["pending"]),
-            "may_cancel": booking.is_active,
+            "may_cancel": bookings.is_cancellable(booking, today=timezone.localdate()),
             "may_review": reviews.may_review(booking, request.user),
             "is_held": booking.status in (BookingStatus.HELD, BookingStatus.REQUESTED),
-            "booking_url": request.build_absolute_uri(booking_path(booking)),
         },
     )
 
@@ -575,7 +516,7 @@ def booking_qr(request, access_token):
 def pay(request, access_token):
     """Start (or resume) paying a held booking: to Stripe for a card; the VietQR for a transfer."""
     booking = _booking_or_404(access_token)
-    if booking.status != BookingStatus.HELD or booking.is_paid:
+    if not booking_payments.awaits_payment(booking):
         messages.error(request, _("This booking is not waiting for payment."))
         return SeeOther(booking_path(booking))
     redirect_url = _start_payment(request, booking)
@@ -587,16 +528,21 @@ def pay(request, access_token):
 def cancel(request, access_token):
     """GET: what cancelling now refunds under the booking's policy; POST: cancel it."""
     booking = _booking_or_404(access_token)
-    form = CancelBookingForm(request.POST or None)
+    form = CancelBookingForm(request.POST if request.method == "POST" else None)  # the reason is optional
     refusal = None
-    if request.method == "POST":
-        reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    status = 200
+    if request.method == "POST" and not form.is_valid():
+        status = 400  # nothing is cancelled with a reason that cannot be kept
+    elif request.method == "POST":
         try:
             booking, refund = bookings.cancel_booking(
-                booking=booking, cancelled_by=CancelledBy.GUEST, actor=_user_or_none(request), reason=reason
+                booking=booking,
+                cancelled_by=CancelledBy.GUEST,
+                actor=_user_or_none(request),
+                reason=form.cleaned_data["reason"],
             )
         except TourismError as error:
-            refusal = error
+            refusal, status = error, status_for(error)
         else:
             if refund.amount:
                 message = _("Booking %(reference)s is cancelled; %(amount)s will be refunded.")
@@ -606,9 +552,7 @@ def cancel(request, access_token):
                 request, message % {"reference": booking.reference, "amount": format_vnd(refund.amount)}
             )
             return SeeOther(booking_path(booking))
-    preview = (
-        bookings.cancellation_preview(booking=booking) if booking.is_active and refusal is None else None
-    )
+    may_cancel = refusal is None and bookings.is_cancellable(booking, today=timezone.localdate())
     return render(
         request,
         "tourism/cancel.html",
@@ -616,10 +560,10 @@ def cancel(request, access_token):
             "booking": booking,
             "service": booking.service,
             "form": form,
-            "preview": preview,
+            "preview": bookings.cancellation_preview(booking=booking) if may_cancel else None,
             "refusal": refusal,
         },
-        status=status_for(refusal) if refusal is not None else 200,
+        status=status,
     )
 
 
@@ -629,7 +573,7 @@ def cancel(request, access_token):
 def review(request, access_token):
     """The guest of a completed booking rates it (the service decides who may, and until when)."""
     booking = _booking_or_404(access_token)
-    form = ReviewForm(request.POST or None)
+    form = ReviewForm(request.POST if request.method == "POST" else None)
     refusal = None
     status = 200
     if request.method == "POST":

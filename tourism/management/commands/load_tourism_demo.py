@@ -5,6 +5,7 @@ Needs the village demo (``manage.py load_demo``) first: the communes, villages a
 
 from django.core.management.base import BaseCommand, CommandError
 
+from tourism.demo.content import COMMUNE_HOST_EMAILS, TOURIST_EMAIL
 from tourism.demo.loader import MissingVillageDemo, TourismDemoLoader, summary
 
 
@@ -26,7 +27,5 @@ class Command(BaseCommand):
             f"  {totals['stays']} stays, {totals['experiences']} tours and experiences, "
             f"{totals['reviews']} reviews; bookings: {states}"
         )
-        self.stdout.write(
-            "  Host logins: host@tavan.example, host@bacha.example, host@giaophong.example, "
-            "host@dinhhung.example; tourist: tourist@travel.example"
-        )
+        hosts = ", ".join(COMMUNE_HOST_EMAILS.values())
+        self.stdout.write(f"  Host logins: {hosts}; tourist: {TOURIST_EMAIL}")

@@ -1,0 +1,24 @@
+"""Page titles in the visitor's language, for the apps whose rows point at one translation of a page.
+
+Products, producers and services point at the commune (or village) page they were created under, often
+the Vietnamese one; an English visitor reads the English titles.
+"""
+
+from wagtail.models import Locale, Page
+
+
+def localized_titles(pages) -> dict[int, str]:
+    """``{page id: title in the active language}``: a live translation's title where there is one, else the
+    page's own title. At most two queries (the active locale, the translations), whatever the number of
+    pages; none for no pages."""
+    pages = list({page.pk: page for page in pages if page is not None}.values())
+    titles = {page.pk: page.title for page in pages}
+    if not pages:
+        return titles
+    locale = Locale.get_active()
+    others = {page.translation_key: page.pk for page in pages if page.locale_id != locale.pk}
+    if others:
+        translations = Page.objects.filter(locale=locale, translation_key__in=list(others)).live()
+        for translation_key, title in translations.values_list("translation_key", "title"):
+            titles[others[translation_key]] = title
+    return titles
