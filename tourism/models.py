@@ -107,6 +107,7 @@ class Host(models.Model):
     status = models.CharField(
         _("approval"), max_length=16, choices=ListingStatus.choices, default=ListingStatus.PENDING
     )
+    rejection_reason = models.TextField(_("reason for rejection"), blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -400,6 +401,7 @@ class Booking(models.Model):
     guest_email = models.EmailField(_("email"))
     guest_phone = models.CharField(_("phone"), max_length=20, blank=True)
     guest_country = models.CharField(_("country"), max_length=2, blank=True)
+    language = models.CharField(_("language of the booking"), max_length=8, blank=True)
     guests = models.PositiveSmallIntegerField(_("guests"))
     check_in = models.DateField(_("check-in"), db_index=True)
     check_out = models.DateField(_("check-out"))

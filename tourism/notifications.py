@@ -54,8 +54,8 @@ def send_booking_email(*, event_id: int) -> int:
         return 0
     people = []
     if event.name in GUEST_SUBJECTS:
-        language = booking.guest.preferred_language if booking.guest else "en"
-        people.append((booking.guest_email, language or "en", "guest", GUEST_SUBJECTS[event.name]))
+        language = booking.language or (booking.guest.preferred_language if booking.guest else "") or "en"
+        people.append((booking.guest_email, language, "guest", GUEST_SUBJECTS[event.name]))
     owner = booking.service.host.owner
     if event.name in HOST_SUBJECTS and owner.email:
         people.append((owner.email, owner.preferred_language or "vi", "host", HOST_SUBJECTS[event.name]))

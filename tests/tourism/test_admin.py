@@ -147,9 +147,14 @@ def test_the_moderator_rejects_with_a_reason_the_host_then_reads(
         == 302
     )
     new_host_a.refresh_from_db()
-    assert new_host_a.status == ListingStatus.REJECTED
+    assert (new_host_a.status, new_host_a.rejection_reason) == (ListingStatus.REJECTED, "Sai số điện thoại")
     event = Event.objects.for_subject(new_host_a).get(name="tourism.host.rejected")
     assert event.payload["reason"] == "Sai số điện thoại"
+    # and the host reads why on their dashboard
+    client.force_login(new_host_a.owner)
+    dashboard = client.get(f"/vi/my/stays/{new_host_a.pk}/")
+    assert dashboard.status_code == 200
+    assert "“Sai số điện thoại”" in dashboard.text
 
 
 def test_a_rejection_without_reason_is_refused_with_a_field_message_and_nothing_changes(

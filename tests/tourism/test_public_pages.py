@@ -8,7 +8,8 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from core.models import Event
 from payments.models import Payment, Refund
@@ -275,6 +276,22 @@ def test_booking_to_pay_on_arrival_confirms_it_and_emails_the_guest_and_the_host
     qr = client.get(f"/en/stays/booking/{booking.access_token}/qr.svg")
     assert qr["Content-Type"] == "image/svg+xml"
     assert b"<svg" in qr.content
+
+
+def test_a_guest_without_an_account_gets_emails_in_the_language_they_booked_in(
+    client, stay, room, mailoutbox, django_capture_on_commit_callbacks
+):
+    # given a guest booking on the Vietnamese pages, not logged in
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/vi/stays/{stay.slug}/book/", _booking_data(room, check_in=days_from_today(20)))
+    booking = Booking.objects.get()
+    # then the booking remembers the language and the guest's email is in Vietnamese, with /vi/ links
+    assert booking.language == "vi"
+    to_guest = next(message for message in mailoutbox if message.to == ["emma@example.org"])
+    with translation.override("vi"):
+        expected_subject = gettext("Booking %(reference)s confirmed") % {"reference": booking.reference}
+    assert to_guest.subject == expected_subject
+    assert f"/vi/stays/booking/{booking.access_token}/" in to_guest.body
 
 
 def test_booking_by_bank_transfer_shows_the_vietqr_on_the_booking_page(client, stay, room):

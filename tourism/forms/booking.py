@@ -9,7 +9,7 @@ they name with :func:`add_tourism_error`.
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.validators import RegexValidator
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from ..exceptions import TourismError
@@ -240,6 +240,7 @@ class GuestDetailsForm(forms.Form):
             email=data["guest_email"],
             phone=data.get("guest_phone", ""),
             country=data.get("guest_country", ""),
+            language=get_language() or "",
         )
 
 

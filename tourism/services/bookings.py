@@ -53,12 +53,14 @@ REFERENCE_PREFIX = "DP"  # đặt phòng = booking
 
 @dataclass(frozen=True)
 class GuestDetails:
-    """Who books: the contact the host and the platform use (country as ISO 3166 alpha-2)."""
+    """Who books: the contact the host and the platform use (country as ISO 3166 alpha-2) and the language
+    the guest booked in, which their emails are written in."""
 
     name: str
     email: str
     phone: str = ""
     country: str = ""
+    language: str = ""
 
 
 def hold_minutes() -> int:
@@ -244,6 +246,7 @@ def _create_booking(
         guest_email=guest.email.strip(),
         guest_phone=guest.phone.strip()[:20],
         guest_country=(guest.country or "").upper()[:2],
+        language=guest.language if guest.language in dict(settings.LANGUAGES) else "",
         guests=quote.guests,
         check_in=quote.check_in,
         check_out=quote.check_out,

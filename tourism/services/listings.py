@@ -207,11 +207,8 @@ def review_listing(*, instance: Host | Service, moderator, approve: bool, reason
     with transaction.atomic():
         instance = type(instance).objects.select_for_update().get(pk=instance.pk)
         instance.status = ListingStatus.APPROVED if approve else ListingStatus.REJECTED
-        fields = ["status", "updated_at"]
-        if isinstance(instance, Service):
-            instance.rejection_reason = "" if approve else reason.strip()
-            fields.append("rejection_reason")
-        instance.save(update_fields=fields)
+        instance.rejection_reason = "" if approve else reason.strip()
+        instance.save(update_fields=["status", "rejection_reason", "updated_at"])
         record_event(
             f"tourism.{kind}.{'approved' if approve else 'rejected'}", subject=instance, actor=moderator,
             commune_id=instance.commune_id, payload={"reason": "" if approve else reason.strip()},
