@@ -27,6 +27,8 @@ import time
 from urllib.parse import urljoin, urlsplit
 
 import requests
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from urllib3.exceptions import ReadTimeoutError
 
 ALLOWED_SCHEMES = frozenset({"http", "https"})
@@ -68,7 +70,11 @@ def describe_size(byte_count: int) -> str:
     for unit_size, unit_name in ((1_000_000_000, "GB"), (1_000_000, "MB"), (1_000, "kB")):
         if byte_count >= unit_size:
             return f"{byte_count / unit_size:.3g} {unit_name}"
-    return "1 byte" if byte_count == 1 else f"{byte_count} bytes"
+    return ngettext("%(count)d byte", "%(count)d bytes", byte_count) % {"count": byte_count}
+
+
+def _too_large(url: str, max_bytes: int) -> str:
+    return _("The file at %(url)s is larger than %(size)s.") % {"url": url, "size": describe_size(max_bytes)}
 
 
 def _embedded_ipv4_addresses(address: IPAddress) -> list[ipaddress.IPv4Address]:
@@ -114,34 +120,41 @@ def check_public_url(url: str, *, allow_private: bool = False) -> str:
         parts = urlsplit(url)
         port = parts.port
     except ValueError as error:
-        raise UnsafeURL(f"The address {url!r} is not a valid URL.") from error
+        raise UnsafeURL(_("The address “%(url)s” is not a valid URL.") % {"url": url}) from error
     scheme = parts.scheme.lower()
     if not scheme:
-        raise UnsafeURL("The address must start with http:// or https://.")
+        raise UnsafeURL(_("The address must start with http:// or https://."))
     if scheme not in ALLOWED_SCHEMES:
-        raise UnsafeURL(f"Only http:// and https:// addresses can be fetched, not {scheme}://.")
+        raise UnsafeURL(
+            _("Only http:// and https:// addresses can be fetched, not %(scheme)s://.") % {"scheme": scheme}
+        )
     if parts.username is not None or parts.password is not None:
-        raise UnsafeURL("Addresses with a user name or password in them (user:pass@…) are not accepted.")
+        raise UnsafeURL(_("Addresses with a user name or password in them (user:pass@…) are not accepted."))
     host = parts.hostname
     if not host:
-        raise UnsafeURL(f"The address {url!r} has no host name.")
+        raise UnsafeURL(_("The address “%(url)s” has no host name.") % {"url": url})
     if allow_private:
         return url
     try:
         resolved = socket.getaddrinfo(host, port or DEFAULT_PORTS[scheme], type=socket.SOCK_STREAM)
     except (OSError, UnicodeError) as error:  # socket.gaierror is an OSError; bad IDNA is a UnicodeError
-        raise UnsafeURL(f"The host name {host!r} could not be found.") from error
+        raise UnsafeURL(_("The host name “%(host)s” could not be found.") % {"host": host}) from error
     if not resolved:
-        raise UnsafeURL(f"The host name {host!r} could not be found.")
+        raise UnsafeURL(_("The host name “%(host)s” could not be found.") % {"host": host})
     for _family, _type, _protocol, _canonical_name, socket_address in resolved:
         try:
             address = _parse_address(socket_address[0])
         except ValueError as error:
-            raise UnsafeURL(f"The host name {host!r} resolved to an address we cannot check.") from error
+            raise UnsafeURL(
+                _("The host name “%(host)s” resolved to an address we cannot check.") % {"host": host}
+            ) from error
         if not is_public_address(address):
             raise UnsafeURL(
-                f"The host {host!r} points to a private or reserved network address ({address}); "
-                "only public internet addresses can be fetched."
+                _(
+                    "The host “%(host)s” points to a private or reserved network address (%(address)s); "
+                    "only public internet addresses can be fetched."
+                )
+                % {"host": host, "address": address}
             )
     return url
 
@@ -150,21 +163,23 @@ def _read_body(response: requests.Response, *, max_bytes: int, deadline: float, 
     """Read the streamed body, stopping as soon as it passes ``max_bytes`` or the total time runs out."""
     declared_length = response.headers.get("Content-Length", "")
     if declared_length.isdigit() and int(declared_length) > max_bytes:
-        raise ResponseTooLarge(f"The file at {url} is larger than {describe_size(max_bytes)}.")
+        raise ResponseTooLarge(_too_large(url, max_bytes))
     chunks = []
     received = 0
     try:
         for chunk in response.iter_content(chunk_size=CHUNK_SIZE):
             received += len(chunk)
             if received > max_bytes:
-                raise ResponseTooLarge(f"The file at {url} is larger than {describe_size(max_bytes)}.")
+                raise ResponseTooLarge(_too_large(url, max_bytes))
             if time.monotonic() > deadline:
-                raise FetchError(f"The server at {url} was too slow to send the file.")
+                raise FetchError(_("The server at %(url)s was too slow to send the file.") % {"url": url})
             chunks.append(chunk)
     except requests.ConnectionError as error:
         # requests reports a read timeout while streaming as a ConnectionError wrapping urllib3's error.
         if error.args and isinstance(error.args[0], ReadTimeoutError):
-            raise FetchError(f"The server at {url} was too slow to send the file.") from error
+            raise FetchError(
+                _("The server at %(url)s was too slow to send the file.") % {"url": url}
+            ) from error
         raise
     return b"".join(chunks)
 
@@ -204,14 +219,16 @@ def fetch_public(url: str, *, max_bytes: int, timeout: float = 10, allow_private
                         location = response.headers.get("Location")
                         if not location:
                             raise FetchError(
-                                f"The server at {current_url} redirected without saying where.",
+                                _("The server at %(url)s redirected without saying where.")
+                                % {"url": current_url},
                                 status_code=response.status_code,
                             )
                         current_url = urljoin(current_url, location)
                         continue
                     if not 200 <= response.status_code < 300:
                         raise FetchError(
-                            f"The server at {current_url} answered with HTTP status {response.status_code}.",
+                            _("The server at %(url)s answered with HTTP status %(status)s.")
+                            % {"url": current_url, "status": response.status_code},
                             status_code=response.status_code,
                         )
                     return _read_body(
@@ -221,7 +238,13 @@ def fetch_public(url: str, *, max_bytes: int, timeout: float = 10, allow_private
                         url=current_url,
                     )
             except requests.Timeout as error:
-                raise FetchError(f"The server at {current_url} did not answer in time.") from error
+                raise FetchError(
+                    _("The server at %(url)s did not answer in time.") % {"url": current_url}
+                ) from error
             except requests.RequestException as error:
-                raise FetchError(f"Could not download {current_url}: the connection failed.") from error
-    raise FetchError(f"The address {url} redirected more than {MAX_REDIRECTS} times.")
+                raise FetchError(
+                    _("Could not download %(url)s: the connection failed.") % {"url": current_url}
+                ) from error
+    raise FetchError(
+        _("The address %(url)s redirected more than %(count)d times.") % {"url": url, "count": MAX_REDIRECTS}
+    )

@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 from icalendar.error import InvalidCalendar
 
@@ -126,22 +127,32 @@ def _derived_uid(*parts: str) -> str:
 def _read_event(event: Event, *, position: int) -> ExternalEvent:
     """Turn one VEVENT into nights, following the rules in the module docstring."""
     raw_uid = _text_value(event, "UID")
-    label = f"event {raw_uid!r}" if raw_uid else f"event number {position}"
+    label = (
+        (_("event “%(uid)s”") % {"uid": raw_uid})
+        if raw_uid
+        else (_("event number %(number)d") % {"number": position})
+    )
     summary = _text_value(event, "SUMMARY")
     try:
         start_value = event.DTSTART
         end_value = event.DTEND
         duration = event.DURATION if end_value is None else None
     except InvalidCalendar as error:
-        raise CalendarError(f"The dates of {label} cannot be read ({error}).") from error
+        raise CalendarError(
+            _("The dates of the %(event)s cannot be read (%(error)s).") % {"event": label, "error": error}
+        ) from error
     if start_value is None:
-        raise CalendarError(f"The {label} has no start date (DTSTART).")
+        raise CalendarError(_("The %(event)s has no start date (DTSTART).") % {"event": label})
     if not isinstance(start_value, date):
-        raise CalendarError(f"The start of {label} is not a date or a date and time.")
+        raise CalendarError(
+            _("The start of the %(event)s is not a date or a date and time.") % {"event": label}
+        )
     if end_value is not None and not isinstance(end_value, date):
-        raise CalendarError(f"The end of {label} is not a date or a date and time.")
+        raise CalendarError(
+            _("The end of the %(event)s is not a date or a date and time.") % {"event": label}
+        )
     if duration is not None and not isinstance(duration, timedelta):
-        raise CalendarError(f"The duration of {label} cannot be read.")
+        raise CalendarError(_("The duration of the %(event)s cannot be read.") % {"event": label})
     try:
         if end_value is None and duration is not None:
             end_value = start_value + duration
@@ -151,7 +162,7 @@ def _read_event(event: Event, *, position: int) -> ExternalEvent:
             ends_on = starts_on + timedelta(days=1)
         ends_on = min(ends_on, starts_on + timedelta(days=MAX_NIGHTS))
     except OverflowError as error:
-        raise CalendarError(f"The dates of {label} are out of range.") from error
+        raise CalendarError(_("The dates of the %(event)s are out of range.") % {"event": label}) from error
     uid = raw_uid
     if not uid or len(uid) > MAX_UID_LENGTH:
         end_text = end_value.isoformat() if end_value is not None else ""
@@ -174,19 +185,26 @@ def parse_calendar(
     a clock or time-zone difference never drops a block that still matters).
     """
     if len(data) > max_bytes:
-        raise CalendarError(f"The calendar file is larger than {describe_size(max_bytes)}.")
+        raise CalendarError(
+            _("The calendar file is larger than %(size)s.") % {"size": describe_size(max_bytes)}
+        )
     try:
         calendar = Calendar.from_ical(data)
     # icalendar's parsing errors and UnicodeDecodeError are ValueErrors. icalendar 7.3 also raises
     # AttributeError on a list-valued VALUE parameter (``DTSTART;VALUE=DATE,DATE:…``), see
     # collective/icalendar#1565; it is caught here, around the parse only.
     except (ValueError, AttributeError) as error:
-        raise CalendarError("The file is not a valid iCalendar (.ics) calendar.") from error
+        raise CalendarError(_("The file is not a valid iCalendar (.ics) calendar.")) from error
     if calendar.name != "VCALENDAR":
-        raise CalendarError("The file is not an iCalendar calendar: it does not start with BEGIN:VCALENDAR.")
+        raise CalendarError(
+            _("The file is not an iCalendar calendar: it does not start with BEGIN:VCALENDAR.")
+        )
     vevents = [component for component in calendar.subcomponents if component.name == "VEVENT"]
     if len(vevents) > max_events:
-        raise CalendarError(f"The calendar has {len(vevents)} events; at most {max_events} can be imported.")
+        raise CalendarError(
+            _("The calendar has %(count)d events; at most %(most)d can be imported.")
+            % {"count": len(vevents), "most": max_events}
+        )
     oldest_kept_end = today - timedelta(days=1) if today is not None else None
     seen_uids = set()
     events = []

@@ -13,6 +13,7 @@ import time
 
 import pytest
 import requests
+from django.utils import translation
 
 from core.net import (
     FetchError,
@@ -25,6 +26,13 @@ from core.net import (
 
 _REAL_GETADDRINFO = socket.getaddrinfo
 CALENDAR_BODY = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n"
+
+
+@pytest.fixture(autouse=True)
+def _messages_in_english():
+    """The messages are translated; these tests read them in English."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import icalendar
 import pytest
+from django.utils import translation
 
 from tourism.ical import (
     CalendarError,
@@ -19,6 +20,13 @@ from tourism.ical import (
 )
 
 FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(autouse=True)
+def _messages_in_english():
+    """The messages are translated; these tests read them in English."""
+    with translation.override("en"):
+        yield
 
 
 def fixture_bytes(name: str) -> bytes:
