@@ -66,12 +66,14 @@ from pages import (
     _kill_group,
     _percentile,
     base_env,
+    clean_up,
     cpu_busy,
-    drop_postgres,
     machine,
     manage,
     prepare_postgres,
+    print_machine,
     print_table,
+    print_targets,
     run_step,
     say,
     start_server,
@@ -692,25 +694,19 @@ def main() -> int:
                 say(f"[serve] {mode}: HTTP errors; last lines of the gunicorn log:\n{server.log_tail()}")
                 for problem in problems[:5]:
                     say(f"  {problem}")
-        info = machine(discovered, arguments.workers, arguments.threads)
-        info["busy"] = (
-            "?" if busy_before is None else f"{busy_before:.0%} of the CPUs busy just before the load"
-        )
-        info["load_avg"] = " / ".join(f"{value:.2f}" for value in os.getloadavg()) + " after (1/5/15 min)"
+        info = machine(discovered, arguments.workers, arguments.threads, busy_before=busy_before)
     except BenchError as error:
         say(f"\nBENCH FAILED: {error}")
         return 2
     finally:
-        for server in servers:
-            _kill_group(server.process)
-        if generator is not None:
-            generator.close()
-        if not arguments.keep:
-            shutil.rmtree(work, ignore_errors=True)
-            if bench_url:
-                drop_postgres(bench_url)
-        else:
-            say(f"kept {work}" + (f" and database {BENCH_DATABASE}" if bench_url else ""))
+        clean_up(
+            servers=servers,
+            generator=generator,
+            work=work,
+            keep=arguments.keep,
+            bench_url=bench_url,
+            database=BENCH_DATABASE,
+        )
 
     set_ratios(rows)
     order = {"bare": 0, "catalogue": 1, "product": 2, "checkout": 3, "cart-add": 4}
@@ -748,26 +744,17 @@ def main() -> int:
     print_table(rows)
     say("")
     checks = targets(rows, plan)
-    say("Targets")
-    for check in checks:
-        verdict = (
-            ("pass" if check["passed"] else "fail")
-            if check.get("informational")
-            else ("PASS" if check["passed"] else "FAIL")
-        )
-        suffix = "  (information)" if check.get("informational") else ""
-        say(f"  {verdict}  {check['name']}: {check['detail']}{suffix}")
+    print_targets(checks)
     say("")
-    say("Machine")
-    for key, value in info.items():
-        say(f"  {key:<10} {value}")
-    say(
-        f"  note       the server ({arguments.workers} workers), the load generator and the database "
-        f"share the {info['cpu_count']} CPUs; the "
-        + ("locmem page cache is per worker process" if "locmem" in info["cache"] else "page cache is shared")
+    print_machine(
+        info,
+        f"the server ({arguments.workers} workers), the load generator and the database share the "
+        f"{info['cpu_count']} CPUs; the "
+        + (
+            "locmem page cache is per worker process" if "locmem" in info["cache"] else "page cache is shared"
+        ),
+        busy_before,
     )
-    if busy_before is not None and busy_before > 0.25:
-        say("  warning    other processes were using the CPUs before the load: expect noisy numbers")
     result_path = RESULTS_DIR / f"market-{stamp}.json"
     result_path.write_text(
         json.dumps(

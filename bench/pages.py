@@ -709,7 +709,8 @@ def cpu_busy(seconds: float = 1.0) -> float | None:
     return 1 - (idle_after - idle_before) / total if total else None
 
 
-def machine(discovered: dict, workers: int, threads: int) -> dict:
+def machine(discovered: dict, workers: int, threads: int, *, busy_before: float | None = None) -> dict:
+    """The machine, the versions and the server set-up, plus how busy the CPUs were around the load."""
     model = ""
     memory_kb = 0
     try:
@@ -741,7 +742,42 @@ def machine(discovered: dict, workers: int, threads: int) -> dict:
         "cache": discovered["cache"],
         "server": f"gunicorn {workers} workers x gthread {threads} threads, "
         f"{discovered['settings']}, DEBUG off",
+        "busy": "?" if busy_before is None else f"{busy_before:.0%} of the CPUs busy just before the load",
+        "load_avg": " / ".join(f"{value:.2f}" for value in os.getloadavg()) + " after (1/5/15 min)",
     }
+
+
+def clean_up(*, servers, generator, work: Path, keep: bool, bench_url: str, database: str) -> None:
+    """Stop the servers and the load generator; remove the temporary directory and bench database."""
+    for server in servers:
+        _kill_group(server.process)
+    if generator is not None:
+        generator.close()
+    if not keep:
+        shutil.rmtree(work, ignore_errors=True)
+        if bench_url:
+            drop_postgres(bench_url)
+    else:
+        say(f"kept {work}" + (f" and database {database}" if bench_url else ""))
+
+
+def print_targets(checks: list[dict]) -> None:
+    """PASS/FAIL for the targets, lower-case pass/fail for the informational ones."""
+    say("Targets")
+    for check in checks:
+        informational = check.get("informational")
+        verdict = "pass" if check["passed"] else "fail"
+        suffix = "  (information)" if informational else ""
+        say(f"  {verdict if informational else verdict.upper()}  {check['name']}: {check['detail']}{suffix}")
+
+
+def print_machine(info: dict, note: str, busy_before: float | None) -> None:
+    say("Machine")
+    for key, value in info.items():
+        say(f"  {key:<10} {value}")
+    say(f"  note       {note}")
+    if busy_before is not None and busy_before > 0.25:
+        say("  warning    other processes were using the CPUs before the load: expect noisy numbers")
 
 
 def print_table(rows: list[Row]) -> None:
@@ -949,25 +985,19 @@ def main() -> int:
                     f"{mode}: {errors} HTTP errors, {len(bad)} bad resources (server log: {log_copy})"
                 )
                 say(f"[serve] {mode}: HTTP errors; last lines of the gunicorn log:\n{server.log_tail()}")
-        info = machine(discovered, arguments.workers, arguments.threads)
-        info["busy"] = (
-            "?" if busy_before is None else f"{busy_before:.0%} of the CPUs busy just before the load"
-        )
-        info["load_avg"] = " / ".join(f"{value:.2f}" for value in os.getloadavg()) + " after (1/5/15 min)"
+        info = machine(discovered, arguments.workers, arguments.threads, busy_before=busy_before)
     except BenchError as error:
         say(f"\nBENCH FAILED: {error}")
         return 2
     finally:
-        for server in servers:
-            _kill_group(server.process)
-        if generator is not None:
-            generator.close()
-        if not arguments.keep:
-            shutil.rmtree(work, ignore_errors=True)
-            if bench_url:
-                drop_postgres(bench_url)
-        else:
-            say(f"kept {work}")
+        clean_up(
+            servers=servers,
+            generator=generator,
+            work=work,
+            keep=arguments.keep,
+            bench_url=bench_url,
+            database=BENCH_DATABASE,
+        )
 
     # The rows must stay in a stable order for the table: cached first, then uncached, c=8 then c=1.
     rows.sort(key=lambda row: (row.mode != "cached", -row.concurrency))
@@ -988,26 +1018,15 @@ def main() -> int:
     print_weight(weight)
     say("")
     checks = targets(rows, weight, plan)
-    say("Targets")
-    for check in checks:
-        verdict = (
-            ("pass" if check["passed"] else "fail")
-            if check.get("informational")
-            else ("PASS" if check["passed"] else "FAIL")
-        )
-        suffix = "  (information)" if check.get("informational") else ""
-        say(f"  {verdict}  {check['name']}: {check['detail']}{suffix}")
+    print_targets(checks)
     say("")
-    say("Machine")
-    for key, value in info.items():
-        say(f"  {key:<10} {value}")
-    say(
-        f"  note       the server ({arguments.workers} workers) and the load generator share the "
+    print_machine(
+        info,
+        f"the server ({arguments.workers} workers) and the load generator share the "
         f"{info['cpu_count']} CPUs; the {'locmem' if 'locmem' in info['cache'] else 'shared'} page cache "
-        f"{'is per worker process' if 'locmem' in info['cache'] else 'is shared'}"
+        f"{'is per worker process' if 'locmem' in info['cache'] else 'is shared'}",
+        busy_before,
     )
-    if busy_before is not None and busy_before > 0.25:
-        say("  warning    other processes were using the CPUs before the load: expect noisy numbers")
     result_path = RESULTS_DIR / f"pages-{stamp}.json"
     result_path.write_text(
         json.dumps(

@@ -49,13 +49,15 @@ from pages import (
     Row,
     _kill_group,
     base_env,
+    clean_up,
     cpu_busy,
-    drop_postgres,
     fetch,
     machine,
     manage,
     prepare_postgres,
+    print_machine,
     print_table,
+    print_targets,
     run_step,
     say,
     start_server,
@@ -427,25 +429,15 @@ def main() -> int:
             r["winners"] != 1 or r["stored_bookings"] != 1 or r["crashes"] for r in race["rounds"]
         ):
             failures.append(f"a race did not end with exactly one winner: {race['rounds']}")
-        info = machine(found, arguments.workers, arguments.threads)
-        info["busy"] = (
-            "?" if busy_before is None else f"{busy_before:.0%} of the CPUs busy just before the load"
-        )
-        info["load_avg"] = " / ".join(f"{value:.2f}" for value in os.getloadavg()) + " after (1/5/15 min)"
+        info = machine(found, arguments.workers, arguments.threads, busy_before=busy_before)
     except BenchError as error:
         say(f"\nBENCH FAILED: {error}")
         return 2
     finally:
-        if server is not None:
-            _kill_group(server.process)
-        if generator is not None:
-            generator.close()
-        if not arguments.keep:
-            shutil.rmtree(work, ignore_errors=True)
-            if bench_url:
-                drop_postgres(bench_url)
-        else:
-            say(f"kept {work}" + (f" and database {BENCH_DATABASE}" if bench_url else ""))
+        clean_up(
+            servers=[server] if server is not None else [], generator=generator, work=work,
+            keep=arguments.keep, bench_url=bench_url, database=BENCH_DATABASE,
+        )  # fmt: skip
 
     set_ratios(rows)
     rows.sort(key=lambda row: (-row.concurrency, row.endpoint != "bare"))
@@ -485,20 +477,13 @@ def main() -> int:
     print_table(rows)
     say("")
     checks = targets(rows, race, plan)
-    say("Targets")
-    for check in checks:
-        verdict = "pass" if check["passed"] else "fail"
-        if check.get("informational"):
-            say(f"  {verdict}  {check['name']}: {check['detail']}  (information)")
-        else:
-            say(f"  {verdict.upper()}  {check['name']}: {check['detail']}")
+    print_targets(checks)
     say("")
-    say("Machine")
-    for key, value in info.items():
-        say(f"  {key:<10} {value}")
-    say(f"  note       the server, the load generator and the database share the {info['cpu_count']} CPUs")
-    if busy_before is not None and busy_before > 0.25:
-        say("  warning    other processes were using the CPUs before the load: expect noisy numbers")
+    print_machine(
+        info,
+        f"the server, the load generator and the database share the {info['cpu_count']} CPUs",
+        busy_before,
+    )
     result_path = RESULTS_DIR / f"tourism-{stamp}.json"
     result = {
         "timestamp": stamp,
