@@ -15,7 +15,8 @@ from wagtail.models import Page
 
 from core.models import Event
 from core.text import fold_query
-from village.models import CommunePage, ProvincePage, VillageImage
+from village.images import rendition_prefetch
+from village.models import CommunePage, ProvincePage
 from village.translations import localized_titles
 
 from .models import (
@@ -61,18 +62,11 @@ ORDERINGS = {
 # --- photos and titles ------------------------------------------------------------------------------
 
 
-def _renditions(specs: tuple[str, ...]) -> Prefetch:
-    rendition_model = VillageImage.get_rendition_model()
-    return Prefetch(
-        "image__renditions",
-        queryset=rendition_model.objects.filter(filter_spec__in=specs),
-        to_attr="prefetched_renditions",
-    )
-
-
 def _first_photo() -> Prefetch:
     """Each product's first photo only (a sliced prefetch: one query for the whole page)."""
-    photos = ProductImage.objects.select_related("image").prefetch_related(_renditions(CARD_RENDITIONS))
+    photos = ProductImage.objects.select_related("image").prefetch_related(
+        rendition_prefetch(CARD_RENDITIONS)
+    )
     return Prefetch("images", queryset=photos.order_by("position", "id")[:1], to_attr="first_photos")
 
 
@@ -188,7 +182,9 @@ def catalogue_products(
 
 def product_page(slug: str) -> Product | None:
     """A listed product with its gallery, certifications, latest reviews and lots (constant queries)."""
-    photos = ProductImage.objects.select_related("image").prefetch_related(_renditions(GALLERY_RENDITIONS))
+    photos = ProductImage.objects.select_related("image").prefetch_related(
+        rendition_prefetch(GALLERY_RENDITIONS)
+    )
     reviews = Review.objects.select_related("author").order_by("-created_at", "-id")
     return (
         Product.objects.listed()

@@ -40,7 +40,7 @@ from . import selectors
 from .admin_forms import DecisionForm, ReviewModerationForm, StatisticsFilterForm, apply_service_error
 from .countries import country_name
 from .exceptions import TourismError
-from .models import Host, ListingStatus, Review, Service, Slot
+from .models import Host, ListingStatus, Review, Service, ServiceImage, Slot
 from .services import listings, reviews
 
 REVIEWS_PER_PAGE = 30
@@ -155,6 +155,7 @@ class ServiceDecisionView(DecisionView):
 
     def get_queryset(self):
         return Service.objects.select_related("commune", "village", "host").prefetch_related(
+            Prefetch("images", queryset=ServiceImage.objects.select_related("image")),
             "units__seasonal_prices",
             Prefetch(
                 "slots",

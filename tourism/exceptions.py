@@ -27,6 +27,7 @@ class TourismErrorCode(enum.StrEnum):
     INVALID_CALENDAR = "invalid_calendar"
     CALENDAR_UNREACHABLE = "calendar_unreachable"
     INVALID_PRICE = "invalid_price"
+    TOO_MANY_PHOTOS = "too_many_photos"
 
 
 class TourismError(Exception):

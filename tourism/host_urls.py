@@ -6,6 +6,7 @@ from .views import host
 
 app_name = "host"
 
+SERVICE = "<int:host_id>/services/<int:service_id>/"
 ROOM = "<int:host_id>/rooms/<int:unit_id>/"
 STAY_ROOM = "<int:host_id>/services/<int:service_id>/rooms/<int:unit_id>/"
 BOOKING = "<int:host_id>/bookings/<str:reference>/"
@@ -19,6 +20,8 @@ urlpatterns = [
     # listings, rooms, seasonal prices and departures
     path("<int:host_id>/services/new/", host.service_new, name="service_new"),
     path("<int:host_id>/services/<int:service_id>/", host.service_edit, name="service_edit"),
+    path(f"{SERVICE}photos/add/", host.photo_add, name="photo_add"),
+    path(f"{SERVICE}photos/<int:photo_id>/remove/", host.photo_remove, name="photo_remove"),
     path("<int:host_id>/services/<int:service_id>/rooms/new/", host.unit_new, name="unit_new"),
     path(STAY_ROOM, host.unit_edit, name="unit_edit"),
     path(f"{STAY_ROOM}seasons/", host.season_add, name="season_add"),

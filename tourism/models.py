@@ -238,6 +238,26 @@ class Service(models.Model):
         )
 
 
+MAXIMUM_SERVICE_PHOTOS = 8
+
+
+class ServiceImage(models.Model):
+    """One of up to eight photos of a listing (the first one is its card's), shown through renditions
+    only. The image itself is a ``village.VillageImage`` in the commune's own collection."""
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="images")
+    image = models.ForeignKey("village.VillageImage", on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("listing photo")
+        verbose_name_plural = _("listing photos")
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.service_id} #{self.position}"
+
+
 class Unit(models.Model):
     """A room or a bed of a stay: what one booking takes for a range of nights."""
 

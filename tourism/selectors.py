@@ -8,6 +8,7 @@ from django.db.models import Avg, Count, Exists, Min, OuterRef, Prefetch, Q
 from django.utils import timezone
 
 from core.text import fold_query, folded_words
+from village.images import rendition_prefetch
 from village.models import CommunePage
 
 from . import availability
@@ -18,12 +19,21 @@ from .models import (
     Review,
     ReviewStatus,
     Service,
+    ServiceImage,
     ServiceKind,
     Slot,
     Unit,
 )
 
 PAGE_SIZE = 24
+# Renditions the pages ask for (``includes/card_image.html``, the service page's gallery and JSON-LD);
+# prefetching exactly these avoids one query per photo.
+CARD_RENDITIONS = ("fill-320x180|format-webp", "fill-640x360|format-webp")
+JSONLD_RENDITION = "fill-960x720|format-webp"
+GALLERY_RENDITIONS = (
+    "fill-480x360|format-webp", JSONLD_RENDITION, "fill-1440x1080|format-webp",  # the first photo
+    "fill-160x120|format-webp", "fill-320x240|format-webp",  # the thumbnails
+)  # fmt: skip
 COUNTED_STATUSES = (BookingStatus.CONFIRMED, BookingStatus.COMPLETED)
 
 
@@ -34,12 +44,21 @@ def matching(services, words: list[str]):
     return services
 
 
+def _first_photo() -> Prefetch:
+    """Each service's first photo only, with its card renditions (a sliced prefetch: one query a page)."""
+    photos = ServiceImage.objects.select_related("image").prefetch_related(
+        rendition_prefetch(CARD_RENDITIONS)
+    )
+    return Prefetch("images", queryset=photos.order_by("position", "id")[:1], to_attr="first_photos")
+
+
 def with_cards(services):
-    """What a listing card shows, in a fixed number of queries: host, commune, rooms, next departures,
-    rating."""
+    """What a listing card shows, in a fixed number of queries: host, commune, first photo, rooms, next
+    departures, rating."""
     return (
         services.select_related("host", "commune", "village")
         .prefetch_related(
+            _first_photo(),
             Prefetch("units", queryset=Unit.objects.filter(is_active=True).order_by("nightly_price", "id")),
         )
         .annotate(
@@ -109,6 +128,12 @@ def listed_communes() -> list[CommunePage]:
 def listed_service(slug: str) -> Service | None:
     """A listed service with its host, commune and village, or None (not found, or not listed)."""
     return Service.objects.listed().select_related("host", "commune", "village").filter(slug=slug).first()
+
+
+def service_photos(service: Service) -> list[ServiceImage]:
+    """A listing's photos in their order, with the renditions its page shows (two queries)."""
+    photos = service.images.select_related("image").prefetch_related(rendition_prefetch(GALLERY_RENDITIONS))
+    return list(photos.order_by("position", "id"))
 
 
 def active_units(service: Service) -> list[Unit]:

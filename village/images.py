@@ -6,15 +6,25 @@ image format (SVG, executables renamed ``.jpg``...). On top of that, every uploa
 here: the EXIF orientation is applied to the pixels and all metadata (GPS position, camera serial)
 is dropped, so the stored original never reveals where a villager lives. Phone photos in HEIC are
 converted to JPEG.
+
+:class:`PhotoField` is the same protection for the villagers' own forms (a product photo in the shop, a
+homestay photo in the host area): the limits are checked before the file is decoded, and the field
+cleans to the safe copy, which ``village.services.store_commune_photo`` keeps in the commune's collection.
+Pages show these images through renditions only (WebP, ``srcset``); :func:`rendition_prefetch` fetches
+the renditions a list page asks for in one query.
 """
 
 import io
 from pathlib import Path
 
+from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
+from wagtail.images import get_image_model
 from wagtail.images.forms import BaseImageForm
 
 try:  # HEIC/HEIF from phones, when the optional decoder is installed
@@ -71,3 +81,59 @@ class SafeImageForm(BaseImageForm):
         uploaded.seek(0)
         data, name, content_type = sanitize_image(uploaded.read(), uploaded.name)
         return SimpleUploadedFile(name, data, content_type=content_type)
+
+
+class PhotoField(forms.FileField):
+    """A phone photo: at most 10 MB and 40 megapixels, re-encoded without its location (GPS) data.
+
+    Cleans to ``(bytes, file name, content type)`` of the safe copy (see :func:`sanitize_image`).
+    """
+
+    default_error_messages = {
+        "too_large": _("This photo is larger than %(megabytes)s MB. Take it again at a lower resolution."),
+        "too_many_pixels": _(
+            "This photo has more than %(megapixels)s megapixels. Take it again at a lower resolution."
+        ),
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.FileInput(attrs={"accept": "image/*", "capture": "environment"}))
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        uploaded = super().clean(data, initial)
+        if not uploaded or not hasattr(uploaded, "read"):
+            return None
+        max_size = settings.WAGTAILIMAGES_MAX_UPLOAD_SIZE
+        if uploaded.size > max_size:  # checked before anything reads the file
+            raise ValidationError(
+                self.error_messages["too_large"],
+                code="too_large",
+                params={"megabytes": max_size // (1024 * 1024)},
+            )
+        uploaded.seek(0)
+        content = uploaded.read()
+        max_pixels = settings.WAGTAILIMAGES_MAX_IMAGE_PIXELS
+        try:
+            with Image.open(io.BytesIO(content)) as image:  # reads the header only
+                width, height = image.size
+        except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as error:
+            raise ValidationError(_("This file is not a readable image."), code="invalid_image") from error
+        if width * height > max_pixels:
+            raise ValidationError(
+                self.error_messages["too_many_pixels"],
+                code="too_many_pixels",
+                params={"megapixels": max_pixels // 1_000_000},
+            )
+        return sanitize_image(content, uploaded.name or "photo.jpg")
+
+
+def rendition_prefetch(specs: tuple[str, ...], *, lookup: str = "image__renditions") -> Prefetch:
+    """Prefetch exactly the renditions ``specs`` (``"fill-320x240|format-webp"``...) of the images behind
+    ``lookup``: Wagtail then finds them without one query per image."""
+    rendition_model = get_image_model().get_rendition_model()
+    return Prefetch(
+        lookup,
+        queryset=rendition_model.objects.filter(filter_spec__in=specs),
+        to_attr="prefetched_renditions",
+    )

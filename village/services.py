@@ -1,11 +1,16 @@
-"""Village services: commune workspaces (groups, permissions, collections, workflow) and publishing.
+"""Village services: commune workspaces (groups, permissions, collections, workflow), publishing, and the
+villagers' photos.
 
 Creating a commune gives it an editors group and a moderators group with page permissions on its
 subtree only (in every language), its own image/document collection, and a two-step workflow:
-editors submit, the commune's moderators approve.
+editors submit, the commune's moderators approve. Photos that villagers take for their shop or their
+homestay (``village.images.PhotoField``) are kept in that collection too, by :func:`store_commune_photo`.
 """
 
+import io
+
 from django.contrib.auth.models import Group, Permission
+from django.core.files.images import ImageFile
 from django.db import transaction
 from wagtail.log_actions import get_active_log_context
 from wagtail.models import (
@@ -14,6 +19,7 @@ from wagtail.models import (
     GroupCollectionPermission,
     GroupPagePermission,
     Page,
+    ReferenceIndex,
     Workflow,
     WorkflowPage,
     WorkflowTask,
@@ -24,7 +30,16 @@ from accounts.services import add_membership
 from core.cache import bump_page_cache
 from core.events import record_event
 
-from .models import CommunePage, CommuneWorkspace, EventPage, GuidePage, NewsPage, NoticePage, VillageBasePage
+from .models import (
+    CommunePage,
+    CommuneWorkspace,
+    EventPage,
+    GuidePage,
+    NewsPage,
+    NoticePage,
+    VillageBasePage,
+    VillageImage,
+)
 
 EDITOR_PAGE_PERMISSIONS = ("add_page", "change_page")
 MODERATOR_PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page", "lock_page", "unlock_page")
@@ -122,6 +137,40 @@ def communes_of(user) -> list[int]:
         )
     )
     return list(CommunePage.objects.filter(translation_key__in=list(keys)).values_list("pk", flat=True))
+
+
+# --- villagers' photos ------------------------------------------------------------------------------------
+
+
+def store_commune_photo(
+    *, commune: CommunePage, photo: tuple[bytes, str, str], user, title: str
+) -> VillageImage:
+    """Keep the safe copy of a villager's photo in the commune's own image collection.
+
+    ``photo`` is what ``village.images.PhotoField`` cleans to: ``(bytes, file name, content type)`` of the
+    re-encoded image, without its location data. The commune's editors find it in their collection too.
+    """
+    data, name, _content_type = photo
+    workspace = CommuneWorkspace.objects.get(translation_key=commune.translation_key)
+    image = VillageImage(
+        title=title[:255], alt_text=title[:240], collection=workspace.collection, uploaded_by_user=user
+    )
+    image.file = ImageFile(io.BytesIO(data), name=name)
+    image._set_image_file_metadata()
+    image.save()
+    return image
+
+
+def discard_commune_photo(*, image: VillageImage) -> bool:
+    """Delete a villager's photo (its file and renditions go after the commit) unless a page uses it: a
+    commune editor may have chosen it for a news item. Returns whether it was deleted."""
+    if ReferenceIndex.get_references_to(image).exists():
+        return False
+    image.delete()
+    return True
+
+
+# --- publishing -------------------------------------------------------------------------------------------
 
 
 def event_name_for(page: Page, action: str) -> str:

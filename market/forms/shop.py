@@ -6,20 +6,15 @@ allowed) live in ``market.services``, whose errors the views put back on these f
 :func:`apply_service_error`.
 """
 
-import io
-
 from django import forms
-from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from PIL import Image, UnidentifiedImageError
 
 from core import forms as core_forms
 from core.forms import AccessibleForm as StyledForm
 from core.forms import BankAccountFormMixin, VndField, date_input
-from village.images import sanitize_image
+from village.images import PhotoField
 
 from ..exceptions import MarketError, MarketErrorCode
 from ..models import Category, CertificationKind, ProducerKind, Unit
@@ -57,54 +52,6 @@ def apply_service_error(form: forms.Form, error, *, field_map: dict[str, str] | 
     core_forms.apply_service_error(
         form, error, domain_error=MarketError, message=service_message, field_map=field_map
     )
-
-
-# --- fields -----------------------------------------------------------------------------------------
-
-
-class PhotoField(forms.FileField):
-    """A phone photo: at most 10 MB and 40 megapixels, re-encoded without its location (GPS) data.
-
-    Cleans to ``(bytes, file name, content type)`` of the safe copy (see ``village.images``).
-    """
-
-    default_error_messages = {
-        "too_large": _("This photo is larger than %(megabytes)s MB. Take it again at a lower resolution."),
-        "too_many_pixels": _(
-            "This photo has more than %(megapixels)s megapixels. Take it again at a lower resolution."
-        ),
-    }
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("widget", forms.FileInput(attrs={"accept": "image/*", "capture": "environment"}))
-        super().__init__(**kwargs)
-
-    def clean(self, data, initial=None):
-        uploaded = super().clean(data, initial)
-        if not uploaded or not hasattr(uploaded, "read"):
-            return None
-        max_size = settings.WAGTAILIMAGES_MAX_UPLOAD_SIZE
-        if uploaded.size > max_size:  # checked before anything reads the file
-            raise ValidationError(
-                self.error_messages["too_large"],
-                code="too_large",
-                params={"megabytes": max_size // (1024 * 1024)},
-            )
-        uploaded.seek(0)
-        content = uploaded.read()
-        max_pixels = settings.WAGTAILIMAGES_MAX_IMAGE_PIXELS
-        try:
-            with Image.open(io.BytesIO(content)) as image:  # reads the header only
-                width, height = image.size
-        except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as error:
-            raise ValidationError(_("This file is not a readable image."), code="invalid_image") from error
-        if width * height > max_pixels:
-            raise ValidationError(
-                self.error_messages["too_many_pixels"],
-                code="too_many_pixels",
-                params={"megapixels": max_pixels // 1_000_000},
-            )
-        return sanitize_image(content, uploaded.name or "photo.jpg")
 
 
 # --- producer profile ---------------------------------------------------------------------------------

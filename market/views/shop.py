@@ -11,12 +11,10 @@ of the photo is stored (in the commune's image collection) when screen 1 is acce
 the product when screen 3 creates it. A refused screen writes nothing.
 """
 
-import io
 from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.files.images import ImageFile
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Prefetch
@@ -42,6 +40,7 @@ from core.web import (
 from payments import services as payment_services
 from payments.exceptions import PaymentError, PaymentErrorCode
 from village.models import CommunePage, CommuneWorkspace, VillageImage, VillagePage
+from village.services import store_commune_photo
 
 from .. import services
 from ..acting import producers_managed_by
@@ -497,27 +496,14 @@ def product_edit(request, producer_id: int, product_id: int):
     return _edit_page(request, producer, product, form, ProductPhotoForm(), status)
 
 
-def _store_photo(*, producer: Producer, photo: tuple[bytes, str, str], user, title: str) -> VillageImage:
-    """Keep the safe copy of a photo in the commune's own image collection."""
-    data, name, _content_type = photo
-    workspace = CommuneWorkspace.objects.get(translation_key=producer.commune.translation_key)
-    image = VillageImage(
-        title=title[:255], alt_text=title[:240], collection=workspace.collection, uploaded_by_user=user
-    )
-    image.file = ImageFile(io.BytesIO(data), name=name)
-    image._set_image_file_metadata()
-    image.save()
-    return image
-
-
 @producer_area
 @require_POST
 def product_photo_add(request, producer_id: int, product_id: int):
     producer, product = _product_for_edit(request, producer_id, product_id)
     photo_form = ProductPhotoForm(request.POST, request.FILES)
     if photo_form.is_valid():
-        image = _store_photo(
-            producer=producer,
+        image = store_commune_photo(
+            commune=producer.commune,
             photo=photo_form.cleaned_data["photo"],
             user=request.user,
             title=product.name_vi,
@@ -579,8 +565,8 @@ def product_new_photo(request, producer_id: int):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if data.get("photo"):
-            new_image = _store_photo(
-                producer=producer, photo=data["photo"], user=request.user, title=data["name_vi"]
+            new_image = store_commune_photo(
+                commune=producer.commune, photo=data["photo"], user=request.user, title=data["name_vi"]
             )
             _drop_unused_image(image)
             draft["image_id"] = new_image.pk

@@ -1,11 +1,12 @@
 """A tourist's booking in a real browser (Chromium + Playwright), end to end.
 
-In English, a tourist searches "ta van homestay" for two nights, opens the stay, reads the quote line by
-line, books a room and pays by card on the Stripe stand-in (its hosted page is played by a route that
-completes the session and sends the signed ``checkout.session.completed`` webhook, as Stripe would),
-and lands on the confirmation with the reference and its QR code. The host logs in and sees the booking
-on the room's calendar. The tourist cancels, sees the refund the policy gives before confirming, and
-the refund goes back through Stripe.
+In English, a tourist searches "ta van homestay" for two nights, opens the stay (its photos are on the
+card and the page, as WebP renditions), reads the quote line by line, books a room and pays by card on
+the Stripe stand-in (its hosted page is played by a route that completes the session and sends the
+signed ``checkout.session.completed`` webhook, as Stripe would), and lands on the confirmation with the
+reference and its QR code. The host logs in, sees the booking on the room's calendar, then the
+listing's photos. The tourist cancels, sees the refund the policy gives before confirming, and the
+refund goes back through Stripe.
 """
 
 import json
@@ -16,6 +17,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 from core.money import format_vnd
 from payments.models import Refund
+from tests import factories
 from tests.browser.test_journeys import describe_violations
 from tests.payments.conftest import WEBHOOK_SECRET
 from tests.payments.conftest import stripe_stub as stripe_stub  # the fixture, for this module
@@ -25,6 +27,8 @@ from tests.tourism.conftest import host as host
 from tests.tourism.conftest import host_owner as host_owner
 from tests.tourism.conftest import stay as stay
 from tourism.models import Booking, BookingStatus, CancellationPolicy
+from tourism.services import listings
+from village.models import CommuneWorkspace
 
 pytestmark = pytest.mark.browser
 LANGUAGE = "en"
@@ -60,6 +64,11 @@ def test_a_tourist_finds_books_pays_by_card_and_cancels_with_the_policy_refund(
     assert stay.cancellation_policy == CancellationPolicy.MODERATE
     room = stay.units.order_by("id").first()  # two guests, 400,000 ₫ a night
     check_in, check_out = days_from_today(30), days_from_today(32)
+    # and two photos of it, in the commune's collection
+    collection = CommuneWorkspace.objects.get(translation_key=stay.commune.translation_key).collection
+    for number in range(2):
+        image = factories.make_image(f"Nhà sàn {number}", collection, size=(1200, 900))
+        listings.add_service_photo(service=stay, image=image, actor=host_owner)
     page = new_context().new_page()
     axe = Axe()
 
@@ -74,6 +83,7 @@ def test_a_tourist_finds_books_pays_by_card_and_cancels_with_the_policy_refund(
     # then the stay is among the free results, and the card carries the dates to its page
     card = page.locator(".service-card", has_text=stay.title_vi)
     assert card.count() == 1
+    assert ".webp" in card.locator("img.card-image").get_attribute("srcset")
     violations = axe.run(page)
     assert violations.violations_count == 0, describe_violations(violations)
     card.locator("a").first.click()
@@ -83,6 +93,7 @@ def test_a_tourist_finds_books_pays_by_card_and_cancels_with_the_policy_refund(
     booking_form = page.locator("form.booking-form", has=page.locator(f'input[name=unit][value="{room.pk}"]'))
     page.locator("details", has=booking_form).locator("summary").click()
     assert format_vnd(800_000) in page.locator("main").inner_text()
+    assert page.locator(".service-gallery img").count() == 2
     violations = axe.run(page)
     assert violations.violations_count == 0, describe_violations(violations)
 
@@ -119,6 +130,12 @@ def test_a_tourist_finds_books_pays_by_card_and_cancels_with_the_policy_refund(
     booked = host_page.locator("td.night-booked")
     assert booked.count() == 2
     assert all(booking.reference in text for text in booked.all_inner_texts())
+    # and the listing's page shows its photos, each with a remove button, and the upload form
+    host_page.goto(f"/{LANGUAGE}/my/stays/{host.pk}/services/{stay.pk}/")
+    assert host_page.locator(".photo-list li").count() == 2
+    assert host_page.locator("input[type=file][name=photo]").get_attribute("capture") == "environment"
+    violations = axe.run(host_page)
+    assert violations.violations_count == 0, describe_violations(violations)
 
     # when the tourist asks to cancel, the refund is shown before confirming
     page.goto(booking_path)

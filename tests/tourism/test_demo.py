@@ -23,13 +23,17 @@ from tourism.models import (
     Review,
     SeasonalPrice,
     Service,
+    ServiceImage,
     ServiceKind,
     Slot,
     Unit,
 )
-from village.models import HomePage
+from village.models import CommuneWorkspace, HomePage, VillageImage
 
-MODELS = (Host, Service, Unit, SeasonalPrice, Slot, Block, CalendarFeed, Booking, Review, User)
+MODELS = (
+    Host, Service, ServiceImage, VillageImage, Unit, SeasonalPrice, Slot, Block, CalendarFeed, Booking,
+    Review, User,
+)  # fmt: skip
 
 
 def _counts() -> dict:
@@ -90,6 +94,15 @@ def test_tourism_demo_builds_living_community_tourism_once(client):
         and Slot.objects.filter(starts_at__gt=timezone.now()).exists()
     )
 
+    # every listing has one to three photos, kept in its commune's own collection
+    for service in listed.prefetch_related("images__image__collection").select_related("commune"):
+        photos = list(service.images.all())
+        assert 1 <= len(photos) <= 3, service
+        collection = CommuneWorkspace.objects.get(translation_key=service.commune.translation_key).collection
+        assert all(photo.image.collection_id == collection.pk for photo in photos), service
+        assert [photo.position for photo in photos] == list(range(len(photos))), service
+    assert ServiceImage.objects.values("service").distinct().count() == Service.objects.count()
+
     # one host and listings wait for the commune moderator; approvals were made by a moderator
     assert Host.objects.filter(status=ListingStatus.PENDING).count() == 1
     assert Service.objects.filter(status=ListingStatus.PENDING).count() >= 1
@@ -134,4 +147,6 @@ def test_tourism_demo_builds_living_community_tourism_once(client):
     stay = listed.filter(kind=ServiceKind.STAY).get(host=tavan_host)
     response = client.get(reverse("tourism:service", args=[stay.slug]))
     assert response.status_code == 200
-    assert stay.title_vi in response.content.decode()
+    html = response.content.decode()
+    assert stay.title_vi in html
+    assert 'class="gallery-image"' in html and ".webp" in html and "original_images/" not in html

@@ -22,6 +22,7 @@ from django.utils.html import escape
 from accounts.models import Role, User
 from accounts.services import grant_consent
 from core.models import Event
+from core.net import describe_size
 from tests import factories
 from tourism.models import (
     Block,
@@ -784,7 +785,15 @@ def test_a_private_address_is_refused_when_private_hosts_are_not_allowed(owner_c
         {"feed-name": "Airbnb", "feed-url": "http://127.0.0.1/calendar.ics"},
     )
     assert response.status_code == 400
-    assert escape("private or reserved network address") in response.content.decode()
+    assert (
+        message(
+            "The host “%(host)s” points to a private or reserved network address (%(address)s); "
+            "only public internet addresses can be fetched.",
+            host="127.0.0.1",
+            address="127.0.0.1",
+        )
+        in response.content.decode()
+    )
     assert not CalendarFeed.objects.exists()
     assert Event.objects.count() == before
 
@@ -798,7 +807,8 @@ def test_an_ftp_address_is_refused(owner_client, host, room, settings):
     )
     assert response.status_code == 400
     assert (
-        escape("Only http:// and https:// addresses can be fetched, not ftp://.") in response.content.decode()
+        message("Only http:// and https:// addresses can be fetched, not %(scheme)s://.", scheme="ftp")
+        in response.content.decode()
     )
     assert not CalendarFeed.objects.exists()
     assert not Block.objects.exists()
@@ -845,7 +855,7 @@ def test_a_malformed_calendar_file_is_refused_and_nothing_is_written(owner_clien
         {"upload-name": "Airbnb", "upload-file": SimpleUploadedFile("x.ics", b"<html>not a calendar</html>")},
     )
     assert response.status_code == 400
-    assert escape("The file is not a valid iCalendar (.ics) calendar.") in response.content.decode()
+    assert message("The file is not a valid iCalendar (.ics) calendar.") in response.content.decode()
     assert (CalendarFeed.objects.count(), Block.objects.count(), Event.objects.count()) == before
 
 
@@ -864,7 +874,9 @@ def test_a_calendar_file_over_the_limit_is_refused(owner_client, host, room, set
         {"upload-name": "Airbnb", "upload-file": SimpleUploadedFile("big.ics", data)},
     )
     assert response.status_code == 400
-    assert escape("The calendar file is larger than 200 bytes.") in response.content.decode()
+    with translation.override("vi"):
+        size = describe_size(200)  # "200 byte"
+    assert message("The calendar file is larger than %(size)s.", size=size) in response.content.decode()
     assert not CalendarFeed.objects.exists()
     assert not Block.objects.exists()
     assert Event.objects.count() == events_before

@@ -2,13 +2,15 @@
 tours and experiences with departures, closed nights, an Airbnb calendar, bookings past and future from
 visitors of several countries, cancellations and reviews.
 
-Everything is written through ``tourism.services`` (and ``accounts.services`` for the people), as hosts,
-moderators and guests would. Past bookings are made by calling the booking services with ``now`` set to
+Everything is written through ``tourism.services`` (and ``accounts.services`` for the people,
+``village.services`` for the photos), as hosts, moderators and guests would. Every listing gets one to
+three photos drawn with Pillow (``village.demo.images``: no downloads). Past bookings are made by calling the booking services with ``now`` set to
 a day in the past, then completed with ``complete_finished_bookings``. Idempotent: hosts, listings and
-rooms are found by name, bookings by their demo reference, calendars by name, so running it again
-creates nothing.
+rooms are found by name, bookings by their demo reference, calendars by name, photos are counted, so
+running it again creates nothing.
 """
 
+import zlib
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 
@@ -17,8 +19,10 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from accounts.services import add_membership, create_user
+from village.demo.images import landscape_jpeg
 from village.demo.loader import DEMO_PASSWORD
 from village.models import CommunePage, VillagePage
+from village.services import store_commune_photo
 
 from ..models import (
     BlockSource,
@@ -69,6 +73,11 @@ def next_tet(today: date) -> date:
     raise ValueError("content.TET_DAYS needs later years")  # pragma: no cover - update the table
 
 
+def photo_count(key: str) -> int:
+    """How many photos the demo gives a listing: one to three, always the same for the same listing."""
+    return 1 + zlib.crc32(key.encode()) % 3
+
+
 def local(day: date, clock: time) -> datetime:
     return timezone.make_aware(datetime.combine(day, clock))
 
@@ -108,6 +117,7 @@ class TourismDemoLoader:
             "users": 0,
             "hosts": 0,
             "listings": 0,
+            "photos": 0,
             "rooms": 0,
             "seasonal_prices": 0,
             "departures": 0,
@@ -210,6 +220,7 @@ class TourismDemoLoader:
             fields = {name: value for name, value in spec.items() if name in SERVICE_FIELDS}
             service = listings.create_service(host=host, actor=owner, village=host.village, **fields)
             self.created["listings"] += 1
+        self._photos(service, spec["key"])
         for unit_spec in spec.get("units", []):
             self._unit(service, unit_spec)
         if spec.get("departures") and not service.slots.exists():
@@ -236,6 +247,22 @@ class TourismDemoLoader:
                 )  # fmt: skip
                 self.created["calendars"] += 1
         return service
+
+    def _photos(self, service: Service, key: str) -> None:
+        """The listing's demo photos (a stay's first one shows its stilt house), as its host uploads them."""
+        owner = service.host.owner
+        for number in range(service.images.count() + 1, photo_count(key) + 1):
+            data = landscape_jpeg(
+                f"{key}-{number}", width=1200, height=900, stilt_house=service.is_stay and number == 1
+            )
+            image = store_commune_photo(
+                commune=service.commune,
+                photo=(data, f"{service.slug[:60]}-{number}.jpg", "image/jpeg"),
+                user=owner,
+                title=service.title_vi,
+            )
+            listings.add_service_photo(service=service, image=image, actor=owner)
+            self.created["photos"] += 1
 
     def _unit(self, service: Service, spec: dict) -> Unit:
         owner = service.host.owner

@@ -19,6 +19,7 @@ from accounts.phones import normalize_phone
 from core import forms as core_forms
 from core.forms import AccessibleForm, BankAccountFormMixin, VndField, date_input
 from payments.vietqr import KNOWN_BANKS
+from village.images import PhotoField
 
 from ..exceptions import TourismError, TourismErrorCode
 from ..models import Amenity, BookingMode, CancellationPolicy, Language, ServiceKind
@@ -28,6 +29,7 @@ BANK_CHOICES = sorted(KNOWN_BANKS.items(), key=lambda item: item[1])
 # What a refused service call says, in the visitor's language; codes not listed keep the service's words.
 SERVICE_MESSAGES = {
     TourismErrorCode.NOT_ALLOWED: _("You cannot do this for this host."),
+    TourismErrorCode.TOO_MANY_PHOTOS: _("A listing has at most 8 photos. Remove one before adding another."),
 }
 
 
@@ -234,6 +236,18 @@ class ServiceForm(AccessibleForm):
             if fields.get(name) is None:
                 fields.pop(name, None)  # keep the listing's value (or the default)
         return fields
+
+
+class ServicePhotoForm(AccessibleForm):
+    """ "Add a photo" on a listing's page: one phone photo, kept without its location data."""
+
+    photo = PhotoField(
+        label=_("Photo"),
+        help_text=_(
+            "Your house, a room, the view, the activity: take it in daylight. "
+            "JPEG, PNG, WebP or HEIC, at most 10 MB."
+        ),
+    )
 
 
 class UnitForm(AccessibleForm):

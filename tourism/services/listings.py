@@ -1,4 +1,4 @@
-"""Hosts, listings, rooms, prices, departures and closed dates: the host's side of tourism.
+"""Hosts, listings and their photos, rooms, prices, departures and closed dates: the host's side of tourism.
 
 Every function checks who acts (``tourism.acting``: the owner, or a digital team member in assisted
 mode), validates the whole row before writing, and records an event. Listings wait for the commune
@@ -16,11 +16,13 @@ from accounts.models import AssistanceConsent, Role
 from core.events import record_event
 from core.text import unique_slug
 from village.models import CommunePage
+from village.services import discard_commune_photo
 
 from .. import availability
 from ..acting import acting_for_host, check_moderator
 from ..exceptions import TourismError, TourismErrorCode
 from ..models import (
+    MAXIMUM_SERVICE_PHOTOS,
     Amenity,
     Block,
     BlockSource,
@@ -30,6 +32,7 @@ from ..models import (
     Occupancy,
     SeasonalPrice,
     Service,
+    ServiceImage,
     ServiceKind,
     Slot,
     Unit,
@@ -214,6 +217,52 @@ def review_listing(*, instance: Host | Service, moderator, approve: bool, reason
             commune_id=instance.commune_id, payload={"reason": "" if approve else reason.strip()},
         )  # fmt: skip
     return instance
+
+
+# --- photos ---------------------------------------------------------------------------------------------
+
+
+def add_service_photo(*, service: Service, image, actor) -> ServiceImage:
+    """Add ``image`` (a ``village.VillageImage``, see ``village.services.store_commune_photo``) as the last
+    photo of a listing; refused once it has ``MAXIMUM_SERVICE_PHOTOS``."""
+    acting = acting_for_host(user=actor, host=service.host)
+    with transaction.atomic():
+        locked = Service.objects.select_for_update().get(pk=service.pk)  # two uploads at once count right
+        count = locked.images.count()
+        if count >= MAXIMUM_SERVICE_PHOTOS:
+            raise TourismError(
+                TourismErrorCode.TOO_MANY_PHOTOS,
+                _("A listing has at most %(count)s photos.") % {"count": MAXIMUM_SERVICE_PHOTOS},
+                field="image",
+            )
+        photo = ServiceImage.objects.create(service=locked, image=image, position=count)
+        record_event(
+            "tourism.service.photo_added", subject=locked, commune_id=locked.commune_id,
+            payload={"photo": photo.pk, "position": count}, **acting.event_kwargs,
+        )  # fmt: skip
+    return photo
+
+
+def remove_service_photo(*, photo: ServiceImage, actor) -> None:
+    """Remove a listing's photo and delete its image (unless a commune page uses it too); the photos after
+    it move up one place."""
+    acting = acting_for_host(user=actor, host=photo.service.host)
+    with transaction.atomic():
+        locked = Service.objects.select_for_update().get(pk=photo.service_id)
+        photo = ServiceImage.objects.select_related("image").filter(pk=photo.pk, service=locked).first()
+        if photo is None:  # already removed (the same form sent twice)
+            return
+        image, position = photo.image, photo.position
+        photo.delete()
+        if not ServiceImage.objects.filter(image=image).exists():
+            discard_commune_photo(image=image)
+        for number, remaining in enumerate(locked.images.order_by("position", "id")):
+            if remaining.position != number:
+                ServiceImage.objects.filter(pk=remaining.pk).update(position=number)
+        record_event(
+            "tourism.service.photo_removed", subject=locked, commune_id=locked.commune_id,
+            payload={"position": position}, **acting.event_kwargs,
+        )  # fmt: skip
 
 
 # --- rooms, prices and departures -------------------------------------------------------------------------

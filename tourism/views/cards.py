@@ -23,12 +23,14 @@ def card_query(stay: dict | None, service) -> str:
 
 
 def decorate_cards(services, *, stay: dict | None = None, commune_titles: dict | None = None) -> list:
-    """Give each service of a listing (``selectors.with_cards``) ``commune_title``, ``from_price``,
-    ``price_per`` ("night" or "person") and ``card_url``."""
+    """Give each service of a listing (``selectors.with_cards``) ``card_image`` (its first photo, or None),
+    ``commune_title``, ``from_price``, ``price_per`` ("night" or "person") and ``card_url``."""
     services = list(services)
     if commune_titles is None:
         commune_titles = localized_titles(service.commune for service in services)
     for service in services:
+        photos = getattr(service, "first_photos", [])
+        service.card_image = photos[0].image if photos else None
         service.commune_title = commune_titles.get(service.commune_id) or service.commune.title
         if service.is_stay:
             service.from_price = lowest_nightly_price(service)

@@ -36,7 +36,9 @@ from core.web import (
     render_for_household,
     submitted,
 )
+from village.images import rendition_prefetch
 from village.models import VillagePage
+from village.services import discard_commune_photo, store_commune_photo
 
 from .. import availability
 from ..acting import hosts_managed_by
@@ -52,6 +54,7 @@ from ..forms.host import (
     ReplyForm,
     SeasonForm,
     ServiceForm,
+    ServicePhotoForm,
     SlotForm,
     UnitForm,
     apply_service_error,
@@ -59,6 +62,7 @@ from ..forms.host import (
 )
 from ..models import (
     ACTIVE_BOOKING_STATUSES,
+    MAXIMUM_SERVICE_PHOTOS,
     Block,
     BlockSource,
     Booking,
@@ -70,6 +74,7 @@ from ..models import (
     Review,
     SeasonalPrice,
     Service,
+    ServiceImage,
     ServiceKind,
     Slot,
     Unit,
@@ -83,6 +88,7 @@ from ..services import reviews as review_services
 BOOKINGS_PER_PAGE = 30
 DASHBOARD_LIMIT = 20
 ARRIVALS_DAYS = 14
+HOST_THUMBNAIL_RENDITIONS = ("fill-96x96|format-webp", "fill-192x192|format-webp")
 MONTH_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
 BOOKING_FILTERS = {
     "upcoming": gettext_lazy("Upcoming"),
@@ -413,6 +419,20 @@ def service_edit(request, host_id: int, service_id: int):
                 messages.success(request, _("Saved."))
             return redirect("host:service_edit", host_id=host.pk, service_id=service.pk)
     status = 400 if form.is_bound else 200
+    return _service_page(request, host, service, form=form, status=status)
+
+
+def _service_page(request, host, service, *, form=None, photo_form=None, status=200):
+    """A listing's page: its photos, rooms or departures, and its details form."""
+    if form is None:
+        form = ServiceForm(
+            village_groups=_village_groups(host.commune), initial=_service_initial(service), editing=True
+        )
+    photos = list(
+        ServiceImage.objects.filter(service=service)
+        .select_related("image")
+        .prefetch_related(rendition_prefetch(HOST_THUMBNAIL_RENDITIONS))
+    )
     return _render(
         request,
         "service_form.html",
@@ -421,10 +441,52 @@ def service_edit(request, host_id: int, service_id: int):
             "form": form,
             "service": service,
             "units": list(service.units.order_by("id")) if service.is_stay else [],
+            "photos": photos,
+            "photo_form": photo_form or ServicePhotoForm(),
+            "max_photos": MAXIMUM_SERVICE_PHOTOS,
             "section": "services",
         },
         status,
     )
+
+
+@host_area
+@require_POST
+def photo_add(request, host_id: int, service_id: int):
+    """Add a photo: its safe copy goes to the commune's collection, then on the listing. A refused photo
+    (not an image, too big, one too many) comes back on the form with 400 and leaves nothing stored."""
+    host = _host(request, host_id)
+    service = _service(host, service_id)
+    photo_form = ServicePhotoForm(request.POST, request.FILES)
+    if photo_form.is_valid():
+        image = store_commune_photo(
+            commune=service.commune,
+            photo=photo_form.cleaned_data["photo"],
+            user=request.user,
+            title=service.title_vi,
+        )
+        try:
+            listings.add_service_photo(service=service, image=image, actor=request.user)
+        except (ValidationError, TourismError) as error:
+            discard_commune_photo(image=image)
+            apply_service_error(photo_form, error, field_map={"image": "photo"})
+            return _service_page(request, host, service, photo_form=photo_form, status=_error_status(error))
+        messages.success(request, _("Photo added."))
+        return redirect("host:service_edit", host_id=host.pk, service_id=service.pk)
+    return _service_page(request, host, service, photo_form=photo_form, status=400)
+
+
+@host_area
+@require_POST
+def photo_remove(request, host_id: int, service_id: int, photo_id: int):
+    host = _host(request, host_id)
+    service = _service(host, service_id)
+    photo = get_object_or_404(
+        ServiceImage.objects.select_related("service__host__owner"), pk=photo_id, service=service
+    )
+    listings.remove_service_photo(photo=photo, actor=request.user)
+    messages.success(request, _("Photo removed."))
+    return redirect("host:service_edit", host_id=host.pk, service_id=service.pk)
 
 
 # --- rooms and seasonal prices -----------------------------------------------------------------------

@@ -215,9 +215,18 @@ def _aggregate_rating(rating: dict) -> dict | None:
     }
 
 
-def service_structured_data(request, service, *, commune_title, rating, units, slots) -> dict:
+def photo_urls(request, photos) -> list[str]:
+    """The absolute addresses of the photos' WebP renditions for JSON-LD (never the original files)."""
+    return [
+        request.build_absolute_uri(photo.image.get_rendition(selectors.JSONLD_RENDITION).url)
+        for photo in photos
+    ]
+
+
+def service_structured_data(request, service, *, commune_title, rating, units, slots, images=()) -> dict:
     """schema.org: a stay is a ``LodgingBusiness`` offering its rooms; a tour or an experience is a
-    ``TouristAttraction`` with one ``Event`` (and its ``Offer``) per upcoming departure."""
+    ``TouristAttraction`` with one ``Event`` (and its ``Offer``) per upcoming departure. ``images`` are the
+    absolute addresses of its photos (:func:`photo_urls`)."""
     url = request.build_absolute_uri(reverse("tourism:service", args=[service.slug]))
     address = _address(commune_title)
     aggregate = _aggregate_rating(rating)
@@ -251,6 +260,8 @@ def service_structured_data(request, service, *, commune_title, rating, units, s
                 for unit in units
             ],
         }
+        if images:
+            data["image"] = list(images)
         if aggregate:
             data["aggregateRating"] = aggregate
         return data
@@ -262,6 +273,8 @@ def service_structured_data(request, service, *, commune_title, rating, units, s
         "url": url,
         "address": address,
     }
+    if images:
+        attraction["image"] = list(images)
     if service.languages:
         attraction["availableLanguage"] = service.language_labels()
     if aggregate:
@@ -332,6 +345,7 @@ def _service_page(request, service, *, dates_form=None, posted=None, refusal=Non
         add_tourism_error(dates_form, refusal)
     rating = reviews.rating_of(service)
     slots = [departure["slot"] for departure in departures]
+    photos = selectors.service_photos(service)
     return render(
         request,
         "tourism/service.html",
@@ -349,8 +363,15 @@ def _service_page(request, service, *, dates_form=None, posted=None, refusal=Non
             "refusal": refusal,
             "reviews": selectors.published_reviews(service, limit=REVIEWS_SHOWN),
             "rating": rating,
+            "photos": photos,
             "structured_data": service_structured_data(
-                request, service, commune_title=commune.title, rating=rating, units=units, slots=slots
+                request,
+                service,
+                commune_title=commune.title,
+                rating=rating,
+                units=units,
+                slots=slots,
+                images=photo_urls(request, photos),
             ),
         },
         status=status,
