@@ -26,6 +26,7 @@ class TourismErrorCode(enum.StrEnum):
     ALREADY_REPLIED = "already_replied"
     INVALID_CALENDAR = "invalid_calendar"
     CALENDAR_UNREACHABLE = "calendar_unreachable"
+    CALENDAR_HAS_NO_ADDRESS = "calendar_has_no_address"
     INVALID_PRICE = "invalid_price"
     TOO_MANY_PHOTOS = "too_many_photos"
 

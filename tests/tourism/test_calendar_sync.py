@@ -209,3 +209,14 @@ def test_our_export_round_trips_without_guest_names(room, host_owner, client):
     assert [(event.starts_on, event.ends_on) for event in parse_calendar(response.content)] == ranges
     # a wrong token is a 404
     assert client.get(reverse("calendars:unit", args=["not-the-token"])).status_code == 404
+
+
+def test_an_uploaded_calendar_has_no_address_to_read_and_nothing_changes(room, host_owner):
+    feed, _result = calendars.import_file(unit=room, actor=host_owner, name="Airbnb", data=airbnb())
+    before = (nights(room), Event.objects.count())
+    with pytest.raises(TourismError) as error:
+        calendars.sync_feed(feed=feed, actor=host_owner)
+    assert error.value.code == TourismErrorCode.CALENDAR_HAS_NO_ADDRESS
+    feed.refresh_from_db()
+    assert feed.last_error == ""
+    assert (nights(room), Event.objects.count()) == before

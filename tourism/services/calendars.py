@@ -126,6 +126,11 @@ def sync_feed(*, feed: CalendarFeed, data: bytes | None = None, actor=None) -> S
     unit = feed.unit
     if actor is not None:
         acting_for_host(user=actor, host=unit.service.host)
+    if data is None and not feed.url:
+        raise TourismError(
+            TourismErrorCode.CALENDAR_HAS_NO_ADDRESS,
+            _("An uploaded calendar is updated by uploading the file again."),
+        )
     try:
         events = _parse(data if data is not None else _download(feed))
     except TourismError as error:

@@ -891,16 +891,17 @@ def feed_sync(request, host_id: int, unit_id: int, feed_id: int):
     host = _host(request, host_id)
     unit = _unit(host, unit_id)
     feed = _feed(unit, feed_id)
-    if not feed.url:
-        messages.error(request, _("An uploaded calendar is updated by uploading the file again."))
-        return redirect("host:calendars", host_id=host.pk, unit_id=unit.pk)
     try:
         result = calendar_services.sync_feed(feed=feed, actor=request.user)
     except TourismError as error:
-        messages.error(
-            request,
-            _("%(name)s could not be read: %(reason)s") % {"name": feed.name, "reason": error_text(error)},
-        )
+        if error.code == TourismErrorCode.CALENDAR_HAS_NO_ADDRESS:
+            messages.error(request, error_text(error))
+        else:
+            messages.error(
+                request,
+                _("%(name)s could not be read: %(reason)s")
+                % {"name": feed.name, "reason": error_text(error)},
+            )
     else:
         _announce_sync(request, feed.name, result)
     return redirect("host:calendars", host_id=host.pk, unit_id=unit.pk)
