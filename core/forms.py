@@ -164,3 +164,22 @@ class BankAccountFormMixin:
             for name in self.BANK_FIELDS:
                 if not cleaned.get(name) and name not in self.errors:
                     self.add_error(name, _("Fill in the bank, the account number and the account name."))
+
+
+class ModerationDecisionForm(forms.Form):
+    """A commune moderator approves, or rejects with a reason the owner reads (``reason_help_text`` says
+    who reads it)."""
+
+    reason_help_text = ""
+
+    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("reject", _("Reject"))])
+    reason = forms.CharField(
+        label=_("Reason for rejection"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].help_text = self.reason_help_text

@@ -17,17 +17,10 @@ from .exceptions import TourismError
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(core_forms.ModerationDecisionForm):
     """Approve a host or a listing, or reject it with a reason the host reads."""
 
-    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("reject", _("Reject"))])
-    reason = forms.CharField(
-        label=_("Reason for rejection"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Required to reject: the host reads it and fixes the listing."),
-    )
+    reason_help_text = _("Required to reject: the host reads it and fixes the listing.")
 
 
 class ReviewModerationForm(forms.Form):

@@ -13,7 +13,7 @@ from django.utils.translation import pgettext_lazy
 
 from core import forms as core_forms
 from core.forms import AccessibleForm as StyledForm
-from core.forms import BankAccountFormMixin, VndField, date_input
+from core.forms import BankAccountFormMixin, ModerationDecisionForm, VndField, date_input
 from village.images import PhotoField
 
 from ..exceptions import MarketError, MarketErrorCode
@@ -439,12 +439,5 @@ class StatementForm(StyledForm):
 # --- moderation (Wagtail admin) -------------------------------------------------------------------------
 
 
-class ReviewDecisionForm(forms.Form):
-    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("reject", _("Reject"))])
-    reason = forms.CharField(
-        label=_("Reason for rejection"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Required to reject: the producer reads it and fixes the listing."),
-    )
+class ReviewDecisionForm(ModerationDecisionForm):
+    reason_help_text = _("Required to reject: the producer reads it and fixes the listing.")
