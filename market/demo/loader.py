@@ -21,11 +21,16 @@ from django.utils.text import slugify
 from PIL import Image, ImageDraw
 
 from accounts.models import Role, User
-from accounts.services import add_membership, create_user
 from core.text import fold
 from payments import services as payment_services
 from payments.models import PaymentStatus
-from village.demo.loader import DEMO_PASSWORD
+from village.demo.accounts import (
+    ADMIN_EMAIL,
+    commune_moderator,
+    demo_account,
+    demo_communes,
+    existing_account,
+)
 from village.models import CommunePage, CommuneWorkspace, VillageImage, VillagePage
 
 from .. import services
@@ -33,13 +38,7 @@ from ..models import Checkout, Order, OrderStatus, PaymentMethod, Producer, Prod
 from ..services import payments as order_payments
 from . import content
 
-DEMO_COMMUNES = ("ta-van", "bac-ha", "giao-phong", "dinh-hung")
-ADMIN_EMAIL = "admin@langso.example"
 PAYMENT_CODES = {"cod": PaymentMethod.CASH_ON_DELIVERY, "vietqr": PaymentMethod.BANK_TRANSFER}
-
-
-class MissingVillageDemo(Exception):
-    """The village demo (communes, villages, accounts) has not been loaded."""
 
 
 def checkout_reference(key: str) -> str:
@@ -148,27 +147,11 @@ class MarketDemoLoader:
         self.products: dict[tuple[str, str], Product] = {}
 
     # --- setup ---------------------------------------------------------------------------------------
-    def _communes(self) -> dict[str, CommunePage]:
-        communes = {
-            commune.slug: commune
-            for commune in CommunePage.objects.filter(slug__in=DEMO_COMMUNES, locale__language_code="vi")
-        }
-        missing = sorted(set(DEMO_COMMUNES) - set(communes))
-        if missing:
-            raise MissingVillageDemo(f"communes not found: {', '.join(missing)}")
-        return communes
-
-    def _user(self, email: str) -> User:
-        user = User.objects.filter(email=email).first()
-        if user is None:
-            raise MissingVillageDemo(f"demo account {email} not found")
-        return user
-
     def run(self) -> dict:
-        self.communes = self._communes()
-        self.admin = self._user(ADMIN_EMAIL)
-        self.buyer = self._user(content.BUYER_EMAIL)
-        self._user(content.DEMO_PRODUCER_EMAIL)
+        self.communes = demo_communes()
+        self.admin = existing_account(ADMIN_EMAIL)
+        self.buyer = existing_account(content.BUYER_EMAIL)
+        existing_account(content.DEMO_PRODUCER_EMAIL)
         total = len(content.PRODUCERS)
         for index, spec in enumerate(content.PRODUCERS, start=1):
             self.log(f"[{index}/{total}] {spec['name']}…")
@@ -181,28 +164,9 @@ class MarketDemoLoader:
 
     # --- producers and products ---------------------------------------------------------------------
     def _owner(self, spec: dict, commune: CommunePage) -> User:
-        data = spec["owner"]
-        user = User.objects.filter(email=data["email"]).first()
-        if user is None:
-            user = create_user(
-                email=data["email"],
-                phone=data["phone"],
-                password=DEMO_PASSWORD,
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-            )
-            self.created["users"] += 1
-        add_membership(user=user, commune=commune, role=Role.PRODUCER, actor=self.admin)
+        user, created = demo_account(spec["owner"], commune=commune, role=Role.PRODUCER, actor=self.admin)
+        self.created["users"] += created
         return user
-
-    def _moderator(self, commune: CommunePage) -> User:
-        """The commune's own moderator when it has one, otherwise the platform admin."""
-        moderator = (
-            User.objects.filter(memberships__commune=commune, memberships__role=Role.COMMUNE_MODERATOR)
-            .order_by("pk")
-            .first()
-        )
-        return moderator or self.admin
 
     def _producer(self, spec: dict) -> Producer:
         commune = self.communes[spec["commune"]]
@@ -236,7 +200,7 @@ class MarketDemoLoader:
                 accepts_cash_on_delivery=True,
             )
             self.created["producers"] += 1
-        moderator = self._moderator(commune)
+        moderator = commune_moderator(commune, fallback=self.admin)
         if spec.get("status", "approved") == "approved" and producer.review_status == ReviewStatus.PENDING:
             producer = services.review_producer(producer=producer, moderator=moderator, approve=True)
         self.producers[spec["name"]] = producer

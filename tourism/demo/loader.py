@@ -18,9 +18,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Role, User
-from accounts.services import add_membership, create_user
+from village.demo.accounts import (
+    ADMIN_EMAIL,
+    commune_moderator,
+    demo_account,
+    demo_communes,
+    existing_account,
+)
 from village.demo.images import landscape_jpeg
-from village.demo.loader import DEMO_PASSWORD
 from village.models import CommunePage, VillagePage
 from village.services import store_commune_photo
 
@@ -42,8 +47,6 @@ from ..services import bookings, calendars, listings, reviews
 from ..services import payments as booking_payments
 from . import content
 
-DEMO_COMMUNES = ("ta-van", "bac-ha", "giao-phong", "dinh-hung")
-ADMIN_EMAIL = "admin@langso.example"
 BOOKING_REFERENCE_PREFIX = "DPDEMO"
 SERVICE_FIELDS = {
     "kind", "title_vi", "title_en", "description_vi", "description_en", "booking_mode", "cancellation_policy",
@@ -54,10 +57,6 @@ UNIT_FIELDS = {
     "name_vi", "name_en", "capacity", "included_guests", "nightly_price", "weekend_nightly_price",
     "extra_guest_price", "minimum_nights",
 }  # fmt: skip
-
-
-class MissingVillageDemo(Exception):
-    """The village demo (communes, villages, accounts) has not been loaded."""
 
 
 def booking_reference(key: str) -> str:
@@ -132,21 +131,9 @@ class TourismDemoLoader:
         self.guests: dict[str, User] = {}
 
     # --- setup ---------------------------------------------------------------------------------------
-    def _communes(self) -> dict[str, CommunePage]:
-        communes = {
-            commune.slug: commune
-            for commune in CommunePage.objects.filter(slug__in=DEMO_COMMUNES, locale__language_code="vi")
-        }
-        missing = sorted(set(DEMO_COMMUNES) - set(communes))
-        if missing:
-            raise MissingVillageDemo(f"communes not found: {', '.join(missing)}")
-        return communes
-
     def run(self) -> dict:
-        self.communes = self._communes()
-        self.admin = User.objects.filter(email=ADMIN_EMAIL).first()
-        if self.admin is None:
-            raise MissingVillageDemo(f"demo account {ADMIN_EMAIL} not found")
+        self.communes = demo_communes()
+        self.admin = existing_account(ADMIN_EMAIL)
         total = len(content.HOSTS)
         for index, spec in enumerate(content.HOSTS, start=1):
             self.log(f"[{index}/{total}] {spec['name']}…")
@@ -161,28 +148,9 @@ class TourismDemoLoader:
         return self.created
 
     def _user(self, data: dict, *, commune: CommunePage | None = None, role: Role | None = None) -> User:
-        user = User.objects.filter(email=data["email"]).first()
-        if user is None:
-            user = create_user(
-                email=data["email"],
-                phone=data.get("phone", ""),
-                password=DEMO_PASSWORD,
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-            )
-            self.created["users"] += 1
-        if commune is not None and role is not None:
-            add_membership(user=user, commune=commune, role=role, actor=self.admin)
+        user, created = demo_account(data, commune=commune, role=role, actor=self.admin)
+        self.created["users"] += created
         return user
-
-    def _moderator(self, commune: CommunePage) -> User:
-        """The commune's own moderator when it has one, otherwise the platform admin."""
-        moderator = (
-            User.objects.filter(memberships__commune=commune, memberships__role=Role.COMMUNE_MODERATOR)
-            .order_by("pk")
-            .first()
-        )
-        return moderator or self.admin
 
     # --- hosts, listings, rooms, departures ----------------------------------------------------------
     def _host(self, spec: dict) -> Host:
@@ -206,7 +174,7 @@ class TourismDemoLoader:
                 bank_account_name=account_name,
             )
             self.created["hosts"] += 1
-        moderator = self._moderator(commune)
+        moderator = commune_moderator(commune, fallback=self.admin)
         if spec.get("status", "approved") == "approved" and host.status == ListingStatus.PENDING:
             host = listings.review_listing(instance=host, moderator=moderator, approve=True)
         for service_spec in spec["services"]:

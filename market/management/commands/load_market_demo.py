@@ -5,7 +5,8 @@ Needs the village demo (``manage.py load_demo``) first: the communes, villages a
 
 from django.core.management.base import BaseCommand, CommandError
 
-from market.demo.loader import MarketDemoLoader, MissingVillageDemo, summary
+from market.demo.loader import MarketDemoLoader, summary
+from village.demo.accounts import MissingVillageDemo
 
 
 class Command(BaseCommand):

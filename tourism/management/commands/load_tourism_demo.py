@@ -6,7 +6,8 @@ Needs the village demo (``manage.py load_demo``) first: the communes, villages a
 from django.core.management.base import BaseCommand, CommandError
 
 from tourism.demo.content import COMMUNE_HOST_EMAILS, TOURIST_EMAIL
-from tourism.demo.loader import MissingVillageDemo, TourismDemoLoader, summary
+from tourism.demo.loader import TourismDemoLoader, summary
+from village.demo.accounts import MissingVillageDemo
 
 
 class Command(BaseCommand):
