@@ -24,6 +24,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("payments/", include("payments.urls")),
     path("calendars/", include("tourism.calendar_urls")),
+    path("api/", include("api.urls")),
+    path("", include("api.public_urls")),
 ]
 
 if env_bool("BENCH_BARE_VIEW", False):

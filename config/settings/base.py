@@ -26,6 +26,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
     # our floors, top to bottom
+    "api",
     "market",
     "tourism",
     "payments",
@@ -54,6 +55,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "rest_framework",
+    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     # Django
@@ -226,16 +228,61 @@ else:
     }
 
 # --- API ------------------------------------------------------------------------------------------
-REST_FRAMEWORK = {"DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema"}
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "api.schema.ApiAutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.api_exception_handler",
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.ApiKeyAuthentication",
+        "api.authentication.UserTokenAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.ApiAccess"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "DATETIME_FORMAT": "iso-8601",
+}
 SPECTACULAR_SETTINGS = {
     "TITLE": "Smart Village Platform API",
+    "DESCRIPTION": (
+        "The open exchange of the Smart Village Platform: village guides, news, notices and events, "
+        "highland products and their lots, stays and experiences, for partners with an API key; "
+        "orders and bookings for apps acting for a signed-in person. Guide: docs/partners.md."
+    ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
     "PREPROCESSING_HOOKS": ["config.openapi.only_public_api"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {},
 }
+# Partner API: quotas per tier (requests per minute / per day), per person token; page sizes; how long
+# the exchange log is kept; how often time-bound answers are re-read at least (ETag window).
+API_TIER_QUOTAS = {
+    "free": {"per_minute": env_int("API_FREE_PER_MINUTE", 60), "per_day": env_int("API_FREE_PER_DAY", 10_000)},
+    "standard": {
+        "per_minute": env_int("API_STANDARD_PER_MINUTE", 300),
+        "per_day": env_int("API_STANDARD_PER_DAY", 100_000),
+    },
+    "premium": {
+        "per_minute": env_int("API_PREMIUM_PER_MINUTE", 1_200),
+        "per_day": env_int("API_PREMIUM_PER_DAY", 1_000_000),
+    },
+}
+API_USER_QUOTA = {"per_minute": env_int("API_USER_PER_MINUTE", 60), "per_day": env_int("API_USER_PER_DAY", 5_000)}
+API_DEFAULT_PAGE_SIZE = 20
+API_MAX_PAGE_SIZE = 100
+API_EXCHANGE_LOG_DAYS = env_int("API_EXCHANGE_LOG_DAYS", 180)
+API_ETAG_WINDOW_SECONDS = env_int("API_ETAG_WINDOW_SECONDS", 300)
+API_PLATFORM_NAME = env_str("API_PLATFORM_NAME", "Làng số")
+# Webhooks: timeout per attempt, how long to keep retrying, and whether endpoints may be private
+# addresses (development and tests only; production always refuses them).
+API_WEBHOOK_TIMEOUT_SECONDS = env_int("API_WEBHOOK_TIMEOUT_SECONDS", 10)
+API_WEBHOOK_RETRY_HOURS = env_int("API_WEBHOOK_RETRY_HOURS", 24)
+API_WEBHOOK_ALLOW_PRIVATE = env_bool("API_WEBHOOK_ALLOW_PRIVATE", False)
 
 # --- market ---------------------------------------------------------------------------------------
 # Minutes a checkout holds stock unpaid (bank transfer; card payments hold at least the Stripe session

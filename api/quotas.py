@@ -1,0 +1,83 @@
+"""Per-minute and per-day request quotas, counted in the shared cache (Redis when scaled out).
+
+A partner's keys share the partner's quota (its tier, ``API_TIER_QUOTAS``); a person's token has
+``API_USER_QUOTA``. Windows are fixed (the current UTC minute and day); a refused request counts too,
+so hammering past the limit does not reset it.
+"""
+
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+
+SECONDS_PER_DAY = 86_400
+
+
+@dataclass(frozen=True)
+class Quota:
+    per_minute: int
+    per_day: int
+
+
+@dataclass(frozen=True)
+class QuotaState:
+    quota: Quota
+    used_minute: int
+    used_day: int
+    reset_minute_seconds: int
+    reset_day_seconds: int
+
+    @property
+    def allowed(self) -> bool:
+        return self.used_minute <= self.quota.per_minute and self.used_day <= self.quota.per_day
+
+    @property
+    def retry_after(self) -> int:
+        if self.used_minute > self.quota.per_minute and self.used_day <= self.quota.per_day:
+            return max(1, self.reset_minute_seconds)
+        return max(1, self.reset_day_seconds)
+
+    def headers(self) -> dict[str, str]:
+        return {
+            "X-RateLimit-Limit": str(self.quota.per_minute),
+            "X-RateLimit-Remaining": str(max(0, self.quota.per_minute - self.used_minute)),
+            "X-RateLimit-Reset": str(self.reset_minute_seconds),
+            "X-RateLimit-Limit-Day": str(self.quota.per_day),
+            "X-RateLimit-Remaining-Day": str(max(0, self.quota.per_day - self.used_day)),
+        }
+
+
+def quota_for_tier(tier: str) -> Quota:
+    numbers = settings.API_TIER_QUOTAS.get(tier) or settings.API_TIER_QUOTAS["free"]
+    return Quota(per_minute=int(numbers["per_minute"]), per_day=int(numbers["per_day"]))
+
+
+def user_quota() -> Quota:
+    numbers = settings.API_USER_QUOTA
+    return Quota(per_minute=int(numbers["per_minute"]), per_day=int(numbers["per_day"]))
+
+
+def _count(key: str, timeout: int) -> int:
+    cache.add(key, 0, timeout=timeout)
+    try:
+        return int(cache.incr(key))
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=timeout)
+        return 1
+
+
+def take(identity: str, quota: Quota, *, now: float | None = None) -> QuotaState:
+    """Count one request for ``identity`` and say whether it is within ``quota``."""
+    now = time.time() if now is None else now
+    minute = int(now // 60)
+    day = int(now // SECONDS_PER_DAY)
+    used_minute = _count(f"api-quota:m:{identity}:{minute}", timeout=120)
+    used_day = _count(f"api-quota:d:{identity}:{day}", timeout=SECONDS_PER_DAY + 3600)
+    return QuotaState(
+        quota=quota,
+        used_minute=used_minute,
+        used_day=used_day,
+        reset_minute_seconds=int((minute + 1) * 60 - now) or 1,
+        reset_day_seconds=int((day + 1) * SECONDS_PER_DAY - now) or 1,
+    )

@@ -1,0 +1,92 @@
+"""Producers, products and lots (``market:read``)."""
+
+from django.db.models import Prefetch
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema, extend_schema_view
+
+from market.models import Certification, Product
+from market.selectors import decorate_cards, with_cards
+
+from ..models import Scope
+from ..places import places_for
+from ..serializers.market import ProductFilter, ProductSerializer
+from .base import ReadOnlyApiViewSet
+
+
+class PlacesMixin:
+    """Gives filters and serializers the request's province/commune index."""
+
+    def places(self):
+        return places_for(self.request, self.language)
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["places"] = self.places()
+        context["today"] = timezone.localdate()
+        return context
+
+    def filters(self) -> dict:
+        if not hasattr(self, "_filters"):
+            serializer = self.filter_serializer_class(data=self.request.query_params, context={"places": self.places()})
+            serializer.is_valid(raise_exception=True)
+            self._filters = serializer.validated_data
+        return self._filters
+
+    def commune_page_ids(self, filters: dict) -> list[int] | None:
+        """Page ids (every language) of the communes the ``province``/``commune`` filters allow."""
+        places = self.places()
+        if "commune" in filters:
+            communes = [filters["commune"]]
+        elif "province" in filters:
+            communes = places.commune_ids_in_province(filters["province"])
+        else:
+            return None
+        if "province" in filters and "commune" in filters:
+            communes = [c for c in communes if places.communes[c].province_id == filters["province"]]
+        return [page_id for commune in communes for page_id in places.page_ids(commune)]
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Products on sale", parameters=[ProductFilter], tags=["market"]),
+    retrieve=extend_schema(summary="One product", tags=["market"]),
+)
+class ProductViewSet(PlacesMixin, ReadOnlyApiViewSet):
+    """Approved products of approved producers, with OCOP stars and current certifications."""
+
+    required_scope = Scope.MARKET_READ
+    serializer_class = ProductSerializer
+    filter_serializer_class = ProductFilter
+
+    def get_queryset(self):
+        certifications = Prefetch("certifications", queryset=Certification.objects.order_by("kind", "pk"))
+        return with_cards(Product.objects.listed()).prefetch_related(certifications)
+
+    def apply_filters(self, queryset, filters):
+        page_ids = self.commune_page_ids(filters)
+        if page_ids is not None:
+            queryset = queryset.filter(commune_id__in=page_ids)
+        if "category" in filters:
+            queryset = queryset.filter(category=filters["category"])
+        if "minimum_ocop_stars" in filters:
+            queryset = queryset.filter(
+                ocop__stars__gte=filters["minimum_ocop_stars"], ocop__expires_on__gte=timezone.localdate()
+            )
+        if filters.get("in_stock") is True:
+            queryset = queryset.filter(stock__gt=0)
+        elif filters.get("in_stock") is False:
+            queryset = queryset.filter(stock=0)
+        if "max_price" in filters:
+            queryset = queryset.filter(price__lte=filters["max_price"])
+        if "producer" in filters:
+            queryset = queryset.filter(producer_id=filters["producer"])
+        if "updated_since" in filters:
+            queryset = queryset.filter(updated_at__gte=filters["updated_since"])
+        return queryset
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        return decorate_cards(page, commune_titles={}) if page is not None else None
+
+    def get_object(self):
+        product = super().get_object()
+        return decorate_cards([product], commune_titles={})[0]
