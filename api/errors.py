@@ -9,6 +9,7 @@ unknown API addresses and for a server error under ``/api/``.
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -86,7 +87,10 @@ def api_exception_handler(exc, context):
             message = fields["non_field_errors"][0]
             fields = {}
         response.data = error_body(
-            status_code=response.status_code, code=_first_code(exc.get_codes()), message=message, fields=fields
+            status_code=response.status_code,
+            code=_first_code(exc.get_codes()),
+            message=message,
+            fields=fields,
         )
         return response
     if isinstance(exc, exceptions.APIException):
@@ -110,3 +114,10 @@ def json_error(status_code: int, code: str, message: str | None = None) -> JsonR
 def not_found(request, *args, **kwargs):
     """Any unknown address under ``/api/``: a JSON 404, not the site's HTML page."""
     return json_error(status.HTTP_404_NOT_FOUND, "not_found", _("There is no API operation at this address."))
+
+
+def server_error(request, *args, **kwargs):
+    """``handler500``: the JSON error shape under ``/api/``, the site's 500 page elsewhere."""
+    if request.path.startswith("/api/"):
+        return json_error(status.HTTP_500_INTERNAL_SERVER_ERROR, "server_error")
+    return defaults.server_error(request, *args, **kwargs)

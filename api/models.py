@@ -58,7 +58,11 @@ class Partner(models.Model):
     contact_email = models.EmailField(_("contact email"))
     intended_use = models.TextField(_("what you will use the API for"), max_length=2000)
     status = models.CharField(
-        _("status"), max_length=12, choices=PartnerStatus.choices, default=PartnerStatus.PENDING, db_index=True
+        _("status"),
+        max_length=12,
+        choices=PartnerStatus.choices,
+        default=PartnerStatus.PENDING,
+        db_index=True,
     )
     tier = models.CharField(_("tier"), max_length=12, choices=Tier.choices, default=Tier.FREE)
     scopes = models.JSONField(_("scopes"), default=list, blank=True)
@@ -135,6 +139,9 @@ class UsageDay(models.Model):
         ordering = ["-day"]
         constraints = [models.UniqueConstraint(fields=["partner", "day"], name="api_usage_one_row_per_day")]
 
+    def __str__(self) -> str:
+        return f"{self.partner_id} {self.day}: {self.requests}"
+
 
 class ExchangeRecord(models.Model):
     """One partner request, recorded append-only (after X-Road's evidential log).
@@ -156,6 +163,9 @@ class ExchangeRecord(models.Model):
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["partner", "-created_at"], name="api_exchange_partner_time")]
 
+    def __str__(self) -> str:
+        return f"{self.method} {self.path} → {self.status}"
+
     def save(self, *args, **kwargs):
         if self.pk is not None and not self._state.adding:
             raise ValueError("The exchange log is append-only: a record is never changed.")
@@ -175,6 +185,9 @@ class LinkClickDay(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["partner", "day", "path"], name="api_link_clicks_one_row_per_day")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.path} {self.day}: {self.clicks}"
 
 
 class ItemKind(models.TextChoices):
@@ -253,6 +266,9 @@ class WebhookDelivery(models.Model):
         verbose_name = _("webhook delivery")
         verbose_name_plural = _("webhook deliveries")
 
+    def __str__(self) -> str:
+        return f"{self.event_name} {self.event_id} ({self.status})"
+
 
 class DeliveryAttempt(models.Model):
     """Every try to send a delivery, kept for the partner's delivery log."""
@@ -266,3 +282,6 @@ class DeliveryAttempt(models.Model):
 
     class Meta:
         ordering = ["-attempted_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.attempted_at:%Y-%m-%d %H:%M:%S} {self.status_code or self.error}"

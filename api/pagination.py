@@ -29,8 +29,10 @@ class ApiCursorPagination(CursorPagination):
             return settings.API_DEFAULT_PAGE_SIZE
         try:
             size = int(raw)
-        except ValueError:
-            raise serializers.ValidationError({"limit": [_("A whole number from 1 to 100 is expected.")]})
+        except ValueError as error:
+            raise serializers.ValidationError(
+                {"limit": [_("A whole number from 1 to 100 is expected.")]}
+            ) from error
         if size < 1:
             raise serializers.ValidationError({"limit": [_("A whole number from 1 to 100 is expected.")]})
         return min(size, self.max_page_size)
@@ -65,5 +67,7 @@ class ApiCursorPagination(CursorPagination):
         for parameter in parameters:
             if parameter["name"] == self.page_size_query_param:
                 parameter["schema"] = {"type": "integer", "minimum": 1, "maximum": 100}
-                parameter["description"] = str(_("Items per page (1–100, default 20; more is capped at 100)."))
+                parameter["description"] = str(
+                    _("Items per page (1–100, default 20; more is capped at 100).")
+                )
         return parameters

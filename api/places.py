@@ -72,7 +72,9 @@ class PlaceIndex:
 
 
 def _rows(model, fields):
-    return list(model.objects.live().values("pk", "path", "translation_key", "locale__language_code", *fields))
+    return list(
+        model.objects.live().values("pk", "path", "translation_key", "locale__language_code", *fields)
+    )
 
 
 def load_places(language: str) -> PlaceIndex:
@@ -105,7 +107,9 @@ def load_places(language: str) -> PlaceIndex:
                 licence=shown.get("content_licence", "") or "",
                 latitude=float(shown["latitude"]) if shown.get("latitude") is not None else None,
                 longitude=float(shown["longitude"]) if shown.get("longitude") is not None else None,
-                province_id=index.by_path.get(shown["path"][: PROVINCE_DEPTH * Page.steplen]) if kind == "commune" else None,
+                province_id=index.by_path.get(shown["path"][: PROVINCE_DEPTH * Page.steplen])
+                if kind == "commune"
+                else None,
             )
             (index.provinces if kind == "province" else index.communes)[canonical_id] = place
     return index

@@ -18,8 +18,14 @@ ERROR_DESCRIPTIONS = {
 
 ERROR_EXAMPLE = OpenApiExample(
     "error",
-    value={"error": {"status": 400, "code": "invalid", "message": "Some inputs are not valid.",
-                     "fields": {"commune": ["Unknown commune id 999."]}}},
+    value={
+        "error": {
+            "status": 400,
+            "code": "invalid",
+            "message": "Some inputs are not valid.",
+            "fields": {"commune": ["Unknown commune id 999."]},
+        }
+    },
     response_only=True,
 )
 
@@ -47,7 +53,9 @@ class ApiAutoSchema(AutoSchema):
             responses.setdefault("304", {"description": "Not modified since your ETag / Last-Modified."})
         for code in self._error_codes():
             if code not in responses:
-                response = OpenApiResponse(response=ErrorSerializer, description=ERROR_DESCRIPTIONS.get(code, ""))
+                response = OpenApiResponse(
+                    response=ErrorSerializer, description=ERROR_DESCRIPTIONS.get(code, "")
+                )
                 responses[code] = self._get_response_for_code(response, code)
         return responses
 

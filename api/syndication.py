@@ -81,7 +81,8 @@ def syndication(*, path: str, commune, partner=None, request=None) -> dict:
     tracked = canonical
     if partner is not None:
         tracked = absolute_url(
-            reverse("tracked_link", kwargs={"token": tracked_token(partner_id=partner.pk, path=path)}), request
+            reverse("tracked_link", kwargs={"token": tracked_token(partner_id=partner.pk, path=path)}),
+            request,
         )
     return {
         "canonical_url": canonical,

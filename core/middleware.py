@@ -9,7 +9,9 @@ import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
-from django.utils.cache import patch_cache_control
+from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
+from django.utils import translation
+from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from .cache import page_cache_generation
 
@@ -61,3 +63,34 @@ class AnonymousPageCacheMiddleware:
             cache.set(key, response, settings.PAGE_CACHE_SECONDS)
             response["X-Page-Cache"] = "miss"
         return response
+
+
+# Addresses outside the language prefixes (/vi/, /en/): a 404 there is final, never a redirect to /vi/….
+UNPREFIXED_PREFIXES = (
+    "/admin/",
+    "/django-admin/",
+    "/api/",
+    "/feeds/",
+    "/oembed/",
+    "/embed/",
+    "/go/",
+    "/calendars/",
+    "/payments/",
+    "/documents/",
+    "/static/",
+    "/media/",
+)
+
+
+class LocaleMiddleware(DjangoLocaleMiddleware):
+    """Django's LocaleMiddleware, except that it does not turn a 404 of an address that lives outside the
+    language prefixes (the API, the admin, feeds…) into a redirect to ``/vi/<the same address>`` — the
+    Wagtail catch-all makes every prefixed address look valid, so that redirect always led to a second 404.
+    """
+
+    def process_response(self, request, response):
+        if response.status_code == 404 and request.path_info.startswith(UNPREFIXED_PREFIXES):
+            response.headers.setdefault("Content-Language", translation.get_language())
+            patch_vary_headers(response, ("Accept-Language",))
+            return response
+        return super().process_response(request, response)

@@ -36,7 +36,9 @@ def register_partner(
             contact_email=contact_email,
             intended_use=intended_use,
         )
-        record_event("api.partner.registered", subject=partner, actor=owner, payload={"organisation": organisation})
+        record_event(
+            "api.partner.registered", subject=partner, actor=owner, payload={"organisation": organisation}
+        )
     return partner
 
 

@@ -185,7 +185,9 @@ class ApiViewMixin:
         return queryset
 
     def filter_queryset(self, queryset):
-        if getattr(self, "action", None) == "list" or self.request.method == "GET" and self.detail_lookup_absent():
+        if getattr(self, "action", None) == "list" or (
+            self.request.method == "GET" and self.detail_lookup_absent()
+        ):
             return self.apply_filters(queryset, self.filters())
         return queryset
 

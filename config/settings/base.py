@@ -70,10 +70,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "api.middleware.ExchangeEdgeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "core.middleware.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "core.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -262,7 +263,10 @@ SPECTACULAR_SETTINGS = {
 # Partner API: quotas per tier (requests per minute / per day), per person token; page sizes; how long
 # the exchange log is kept; how often time-bound answers are re-read at least (ETag window).
 API_TIER_QUOTAS = {
-    "free": {"per_minute": env_int("API_FREE_PER_MINUTE", 60), "per_day": env_int("API_FREE_PER_DAY", 10_000)},
+    "free": {
+        "per_minute": env_int("API_FREE_PER_MINUTE", 60),
+        "per_day": env_int("API_FREE_PER_DAY", 10_000),
+    },
     "standard": {
         "per_minute": env_int("API_STANDARD_PER_MINUTE", 300),
         "per_day": env_int("API_STANDARD_PER_DAY", 100_000),
@@ -272,7 +276,10 @@ API_TIER_QUOTAS = {
         "per_day": env_int("API_PREMIUM_PER_DAY", 1_000_000),
     },
 }
-API_USER_QUOTA = {"per_minute": env_int("API_USER_PER_MINUTE", 60), "per_day": env_int("API_USER_PER_DAY", 5_000)}
+API_USER_QUOTA = {
+    "per_minute": env_int("API_USER_PER_MINUTE", 60),
+    "per_day": env_int("API_USER_PER_DAY", 5_000),
+}
 API_DEFAULT_PAGE_SIZE = 20
 API_MAX_PAGE_SIZE = 100
 API_EXCHANGE_LOG_DAYS = env_int("API_EXCHANGE_LOG_DAYS", 180)

@@ -14,6 +14,8 @@ if not ALLOWED_HOSTS:  # unset, blank or only separators (" , ")
 STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY", "")
 if STRIPE_SECRET_KEY:
     STRIPE_WEBHOOK_SECRET = require("STRIPE_WEBHOOK_SECRET")
+# Webhook endpoints on private or loopback networks are never called in production.
+API_WEBHOOK_ALLOW_PRIVATE = False
 # No demo bank account in production: VietQR to the platform needs the real one (else it is refused).
 PLATFORM_BANK_BIN = env_str("PLATFORM_BANK_BIN", "")
 PLATFORM_BANK_ACCOUNT = env_str("PLATFORM_BANK_ACCOUNT", "")
