@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run serve worker test test-postgres test-browser lint format check messages migrate demo bench-pages bench-smoke bench-market bench-tourism clean
+.PHONY: api-contract run serve worker test test-postgres test-browser lint format check messages migrate demo bench-pages bench-smoke bench-market bench-tourism clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,7 @@ demo: migrate
 	$(MANAGE) load_demo
 	$(MANAGE) load_market_demo
 	$(MANAGE) load_tourism_demo
+	$(MANAGE) load_api_demo
 
 ## make run: install, migrate SQLite, load the demo, print the logins, serve on :8000 with a task worker
 ## and the periodic scheduler (expired stock holds, stale payments)
@@ -49,6 +50,11 @@ test: messages
 test-postgres: messages
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/1} \
 		$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+## make api-contract: schemathesis against a running demo app and its /api/schema/ (no server errors,
+## no undocumented status codes, bodies as documented)
+api-contract: messages
+	bash .ci/api-contract
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
