@@ -15,10 +15,7 @@ from .models import READ_SCOPES, ApiKey, Partner, PartnerStatus, Scope, Tier
 from .services import partners as partner_services
 
 NEWSPAPER = {
-    "email": "partner@baonongthon.example",
-    "phone": "",
-    "first_name": "Lan",
-    "last_name": "Trần",
+    "email": "partner@news.example",  # made by the village demo
     "organisation": "Báo Nông thôn Ngày nay (demo)",
     "website": "https://baonongthon.example",
     "intended_use": "Publish village guides, OCOP products and community stays for our rural readers.",
@@ -45,14 +42,14 @@ class ApiDemo:
 
 
 def _partner(data: dict, admin: User, *, approve: bool) -> Partner:
-    owner, _created = demo_account(data)
+    owner = existing_account(data["email"]) if "first_name" not in data else demo_account(data)[0]
     partner = Partner.objects.filter(owner=owner).first()
     if partner is None:
         partner = partner_services.register_partner(
             owner=owner,
             organisation=data["organisation"],
             website=data["website"],
-            contact_name=f"{data['last_name']} {data['first_name']}",
+            contact_name=owner.get_full_name() or data["organisation"],
             contact_email=data["email"],
             intended_use=data["intended_use"],
         )

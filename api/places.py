@@ -10,7 +10,9 @@ of one query each.
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from wagtail.models import Page
+from django.urls import reverse
+from django.utils import translation
+from wagtail.models import Page, Site
 
 from village.models import CommunePage, ProvincePage
 
@@ -127,6 +129,24 @@ def places_for(request, language: str) -> PlaceIndex:
 def page_url(url_path: str, request=None) -> str:
     """The public address (path) of a page known only by its ``url_path``, without a query.
 
-    Wagtail derives it from the site root paths (cached per request), so a bare ``Page`` carrying the
-    ``url_path`` is enough."""
-    return Page(url_path=url_path).get_url(request) or ""
+    Wagtail's own ``get_url`` builds page objects and reverses a URL for every call; a list of 50 items
+    needs 50 addresses, so the site roots' prefixes (``/vi/``, ``/en/``) are worked out once per request
+    and the rest is string work. Pages outside every site root have no address (``""``)."""
+    for root_path, prefix in _root_prefixes(request):
+        if url_path.startswith(root_path):
+            return prefix + url_path[len(root_path) :]
+    return ""
+
+
+def _root_prefixes(request) -> list[tuple[str, str]]:
+    cached = getattr(request, "_api_root_prefixes", None) if request is not None else None
+    if cached is not None:
+        return cached
+    prefixes = []
+    for root in Site.get_site_root_paths():
+        with translation.override(root.language_code):
+            prefixes.append((root.root_path, reverse("wagtail_serve", args=("",))))
+    prefixes.sort(key=lambda item: len(item[0]), reverse=True)
+    if request is not None:
+        request._api_root_prefixes = prefixes
+    return prefixes

@@ -1,5 +1,6 @@
 """Partners and their keys: register, approve / reject / suspend / reinstate, issue, rotate, revoke."""
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,8 +27,19 @@ def _check_scopes(scopes) -> list[str]:
 def register_partner(
     *, owner, organisation: str, website: str, contact_name: str, contact_email: str, intended_use: str
 ) -> Partner:
-    """A partner asks for access; a platform admin decides (status *pending* until then)."""
+    """A partner asks for access; a platform admin decides (status *pending* until then).
+
+    One live application per account: a pending, approved or suspended one refuses a new one (after a
+    rejection the account may apply again). The account row is locked so two tabs cannot both apply."""
     with transaction.atomic():
+        get_user_model().objects.select_for_update().filter(pk=owner.pk).first()
+        live = Partner.objects.filter(owner=owner).exclude(status=PartnerStatus.REJECTED).first()
+        if live is not None:
+            raise ApiServiceError(
+                ApiErrorCode.PARTNER_ALREADY_REVIEWED,
+                _("This account already has a partner application (%(status)s).")
+                % {"status": live.get_status_display()},
+            )
         partner = Partner.objects.create(
             owner=owner,
             organisation=organisation,
@@ -48,6 +60,12 @@ def approve_partner(*, partner: Partner, reviewer, tier: str, scopes, licence_te
     scopes = _check_scopes(scopes)
     with transaction.atomic():
         partner = Partner.objects.select_for_update().get(pk=partner.pk)
+        if partner.status not in (PartnerStatus.PENDING, PartnerStatus.REJECTED):
+            raise ApiServiceError(
+                ApiErrorCode.PARTNER_ALREADY_REVIEWED,
+                _("This partner is %(status)s; approval is for waiting or rejected applications.")
+                % {"status": partner.get_status_display()},
+            )
         partner.status = PartnerStatus.APPROVED
         partner.tier = tier
         partner.scopes = scopes
