@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: api-contract run serve worker test test-postgres test-browser lint format check messages migrate demo bench-pages bench-smoke bench-market bench-tourism clean
+.PHONY: api-contract run serve worker test test-postgres test-browser lint format check messages migrate demo bench-pages bench-smoke bench-market bench-tourism bench-api bench-api-smoke clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -85,6 +85,14 @@ bench-market: messages
 ## bookings, and 50-way booking contention (PostgreSQL database svp_bench_tourism when DATABASE_URL is set)
 bench-tourism: messages
 	$(PY) bench/tourism.py
+
+## make bench-api: partner API lists (products, guides; 50 per page) and a 304 revalidation vs a bare DRF
+## view with 10,000 products (PostgreSQL database svp_bench_api when DATABASE_URL is set, else SQLite)
+bench-api: messages
+	$(PY) bench/api.py
+
+bench-api-smoke: messages
+	$(PY) bench/api.py --smoke
 
 clean:
 	rm -rf var $(VENV)

@@ -116,12 +116,22 @@ def _request_headers() -> dict[str, str]:
     return {"Host": HOST_HEADER, "User-Agent": "svp-bench/1", "Accept": "text/html,*/*"}
 
 
-def client_process(port: int, path: str, threads: int, start_at: float, duration: float) -> dict:
+def client_process(
+    port: int,
+    path: str,
+    threads: int,
+    start_at: float,
+    duration: float,
+    headers: dict[str, str] | None = None,
+    expected_status: int = 200,
+) -> dict:
     """Hammer ``path`` from ``threads`` keep-alive connections until ``start_at + duration``.
 
-    Runs in a separate process (the parent's GIL stays out of the way). Returns the raw samples.
+    ``headers`` are added to (or replace) the anonymous visitor's; any status but ``expected_status``
+    counts as an error. Runs in a separate process (the parent's GIL stays out of the way). Returns the
+    raw samples.
     """
-    headers = _request_headers()
+    headers = {**_request_headers(), **(headers or {})}
     samples: list[dict] = []
     lock = threading.Lock()
 
@@ -156,7 +166,7 @@ def client_process(port: int, path: str, threads: int, start_at: float, duration
             last = time.time()
             key = str(response.status)
             statuses[key] = statuses.get(key, 0) + 1
-            if response.status != 200:
+            if response.status != expected_status:
                 errors += 1
             if response.getheader("X-Page-Cache") == "hit":
                 hits += 1
@@ -204,24 +214,44 @@ class LoadGenerator:
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)
 
-    def _run(self, port: int, path: str, concurrency: int, duration: float) -> list[dict]:
+    def _run(
+        self,
+        port: int,
+        path: str,
+        concurrency: int,
+        duration: float,
+        headers: dict[str, str] | None = None,
+        expected_status: int = 200,
+    ) -> list[dict]:
         processes = min(self.plan.client_processes, concurrency)
         shares = [
             concurrency // processes + (1 if i < concurrency % processes else 0) for i in range(processes)
         ]
         start_at = time.time() + 0.3
         futures = [
-            self.pool.submit(client_process, port, path, threads, start_at, duration) for threads in shares
+            self.pool.submit(
+                client_process, port, path, threads, start_at, duration, headers, expected_status
+            )
+            for threads in shares
         ]
         threads: list[dict] = []
         for future in futures:
             threads.extend(future.result(timeout=duration + 180)["threads"])
         return threads
 
-    def measure(self, row: Row, port: int, duration: float) -> Row:
-        warm = self._run(port, row.path, row.concurrency, self.plan.warmup)
+    def measure(
+        self,
+        row: Row,
+        port: int,
+        duration: float,
+        *,
+        headers: dict[str, str] | None = None,
+        expected_status: int = 200,
+    ) -> Row:
+        """Warm up, then measure ``row.path``; only ``expected_status`` answers count as successes."""
+        warm = self._run(port, row.path, row.concurrency, self.plan.warmup, headers, expected_status)
         row.warmup_errors = sum(sample["errors"] for sample in warm)
-        threads = self._run(port, row.path, row.concurrency, duration)
+        threads = self._run(port, row.path, row.concurrency, duration, headers, expected_status)
         latencies = sorted(value for sample in threads for value in sample["latencies"])
         statuses: dict[str, int] = {}
         for sample in threads:
@@ -231,7 +261,7 @@ class LoadGenerator:
         row.errors = sum(sample["errors"] for sample in threads)
         row.requests = len(latencies)
         successes = row.requests - sum(
-            count for key, count in statuses.items() if key.isdigit() and key != "200"
+            count for key, count in statuses.items() if key.isdigit() and key != str(expected_status)
         )
         elapsed = max(sample["elapsed"] for sample in threads) if threads else duration
         row.requests_per_second = successes / elapsed if elapsed else 0.0
@@ -393,10 +423,10 @@ class Fetched:
         return gzip.decompress(self.body) if self.header("Content-Encoding") == "gzip" else self.body
 
 
-def fetch(port: int, path: str, *, gzip_ok: bool = False) -> Fetched:
+def fetch(port: int, path: str, *, gzip_ok: bool = False, headers: dict[str, str] | None = None) -> Fetched:
     connection = http.client.HTTPConnection(LOOPBACK, port, timeout=30)
     try:
-        headers = _request_headers()
+        headers = {**_request_headers(), **(headers or {})}
         if gzip_ok:
             headers["Accept-Encoding"] = "gzip"
         connection.request("GET", path, headers=headers)

@@ -31,6 +31,9 @@ urlpatterns = [
 if env_bool("BENCH_BARE_VIEW", False):
     # The baseline view of bench/pages.py; never routed unless the benchmark asks for it.
     urlpatterns.insert(0, path("__bench__/bare/", core_views.bare, name="bench_bare"))
+    from api.views import bench as api_bench  # the baseline of bench/api.py: a bare DRF view
+
+    urlpatterns.insert(0, path("__bench__/bare-api/", api_bench.bare, name="bench_bare_api"))
 
 if getattr(settings, "SERVE_MEDIA", False):
     urlpatterns += [re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})]
@@ -43,6 +46,9 @@ urlpatterns += i18n_patterns(
     path("my/stays/", include("tourism.host_urls")),
     path("my/bookings/", include("tourism.guest_urls")),
     path("stays/", include("tourism.urls")),
+    path("partners/", include("api.portal_urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )
+
+handler500 = "api.errors.server_error"
