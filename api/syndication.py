@@ -43,7 +43,10 @@ class Licence:
 
 
 def licence_of(commune) -> Licence:
-    name = (getattr(commune, "content_licence", "") or DEFAULT_LICENCE).strip()
+    # a CommunePage calls it ``content_licence``, the API's places (api/places.py) ``licence``
+    name = (
+        getattr(commune, "content_licence", "") or getattr(commune, "licence", "") or DEFAULT_LICENCE
+    ).strip()
     return Licence(name=name, url=LICENCE_URLS.get(name, ""))
 
 

@@ -15,7 +15,21 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from .cache import page_cache_generation
 
-UNCACHED_PREFIXES = ("/admin", "/django-admin", "/api", "/static", "/media", "/sw.js", "/healthz", "/readyz")
+# The API, feeds, oEmbed and embed cards have their own ETags from the content clock (api/conditional.py),
+# which moves with products and stays too; the page cache's generation moves only with pages.
+UNCACHED_PREFIXES = (
+    "/admin",
+    "/django-admin",
+    "/api",
+    "/feeds",
+    "/oembed",
+    "/embed",
+    "/static",
+    "/media",
+    "/sw.js",
+    "/healthz",
+    "/readyz",
+)
 
 
 class AnonymousPageCacheMiddleware:
