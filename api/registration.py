@@ -9,11 +9,28 @@ from .conditional import advance_content_clock
 
 
 def _advance_clock_after_commit(event) -> None:
-    transaction.on_commit(advance_content_clock)
+    """Any domain change may change an answer (a sale changes stock, a payment an order's state);
+    the exchange's own bookkeeping (partners, keys, subscriptions, deliveries) changes no content."""
+    if not event.name.startswith("api."):
+        transaction.on_commit(advance_content_clock)
+
+
+def _write_webhook_outbox(event) -> None:
+    from .webhooks import on_domain_event
+
+    on_domain_event(event)
 
 
 def register() -> None:
-    event_handlers.register("api.content_clock", EventHandler(pattern="*", handler=_advance_clock_after_commit))
-    from .tasks import purge_exchange_log_task
+    event_handlers.register(
+        "api.content_clock", EventHandler(pattern="*", handler=_advance_clock_after_commit)
+    )
+    event_handlers.register("api.webhooks", EventHandler(pattern="*", handler=_write_webhook_outbox))
+    from .tasks import purge_exchange_log_task, send_due_webhooks_task
 
-    periodic_jobs.register("api.purge_exchange_log", PeriodicJob(task=purge_exchange_log_task, every_seconds=86_400))
+    periodic_jobs.register(
+        "api.purge_exchange_log", PeriodicJob(task=purge_exchange_log_task, every_seconds=86_400)
+    )
+    periodic_jobs.register(
+        "api.send_due_webhooks", PeriodicJob(task=send_due_webhooks_task, every_seconds=60)
+    )

@@ -4,13 +4,19 @@
 * Quota: a partner's tier (or the person quota) per minute and per day → 429 + ``Retry-After``;
   ``X-RateLimit-*`` headers on every answer.
 * Language: ``?lang=vi|en``, else ``Accept-Language``; answered with ``Content-Language``.
-* Conditional GET: ``ETag``/``Last-Modified`` → 304 without touching the database (api.conditional).
+* Conditional GET: ``ETag``/``Last-Modified`` → 304 without reading any content (api.conditional).
+* Answer cache: a 200 answer is kept in the cache under its ETag (``API_RESPONSE_CACHE_SECONDS``); the
+  same question with nothing changed since is answered from there, after the same checks of key,
+  scope and quota (the ETag names the caller, so one partner never gets another's tracked links).
 * Evidence: every partner request is written to the exchange log and counted in the day's usage.
 * Filters: ``filter_serializer_class`` validates the query (400 with field messages), ``apply_filters``
   narrows the queryset.
 """
 
 from django.conf import settings
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.http import HttpResponse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, serializers, status, viewsets
@@ -30,6 +36,21 @@ LANGUAGE_CODES = ("vi", "en")
 class NotModified(exceptions.APIException):
     status_code = status.HTTP_304_NOT_MODIFIED
     default_code = "not_modified"
+
+
+class CachedAnswer(exceptions.APIException):
+    """Raised by ``initial`` when the answer to this very question is in the cache."""
+
+    status_code = status.HTTP_200_OK
+    default_code = "cached"
+
+    def __init__(self, content: bytes):
+        super().__init__()
+        self.content = content
+
+
+def answer_cache_key(etag: str) -> str:
+    return f"api-answer:{etag.strip(chr(34))}"
 
 
 class LanguageFilter(serializers.Serializer):
@@ -99,6 +120,10 @@ class ApiViewMixin:
             )
             if is_not_modified(request, etag=self._etag, modified=self._modified):
                 raise NotModified()
+            if settings.API_RESPONSE_CACHE_SECONDS > 0:
+                content = cache.get(answer_cache_key(self._etag))
+                if content is not None:
+                    raise CachedAnswer(content)
 
     def _caller(self, request) -> str:
         if isinstance(request.auth, ApiKey):
@@ -124,6 +149,10 @@ class ApiViewMixin:
     def handle_exception(self, exc):
         if isinstance(exc, NotModified):
             return Response(status=status.HTTP_304_NOT_MODIFIED)
+        if isinstance(exc, CachedAnswer):
+            response = HttpResponse(exc.content, content_type="application/json")
+            response["X-Answer-Cache"] = "hit"
+            return response
         return super().handle_exception(exc)
 
     def finalize_response(self, request, response, *args, **kwargs):
@@ -141,28 +170,43 @@ class ApiViewMixin:
             response["ETag"] = etag
             response["Last-Modified"] = http_date(self._modified)
             response["Cache-Control"] = "private, no-cache"
+            self._keep_answer(response, etag)
         self._record(request, response)
         previous = getattr(self, "_previous_language", None)
         if previous:
             translation.activate(previous)
         return response
 
+    def _keep_answer(self, response, etag: str) -> None:
+        seconds = settings.API_RESPONSE_CACHE_SECONDS
+        if seconds <= 0 or response.status_code != 200 or not isinstance(response, Response):
+            return
+        response.render()
+        cache.set(answer_cache_key(etag), response.content, timeout=seconds)
+
     def _record(self, request, response) -> None:
+        """The exchange-log row and the day's usage, in one transaction that does not wait for the disk
+        on PostgreSQL (``synchronous_commit off``: a crash may lose the last fraction of a second of
+        log, never the order of what is kept)."""
         auth = getattr(request, "_auth", None)
         if not isinstance(auth, ApiKey):
             return
         if hasattr(response, "render") and not getattr(response, "is_rendered", True):
             response.render()
         body = getattr(response, "content", b"") if not getattr(response, "streaming", False) else b""
-        record_exchange(
-            partner_id=auth.partner_id,
-            key_prefix=auth.prefix,
-            request=request,
-            operation=self.operation_name(),
-            status=response.status_code,
-            body=body,
-        )
-        count_usage(partner_id=auth.partner_id, throttled=response.status_code == 429)
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL synchronous_commit TO OFF")
+            record_exchange(
+                partner_id=auth.partner_id,
+                key_prefix=auth.prefix,
+                request=request,
+                operation=self.operation_name(),
+                status=response.status_code,
+                body=body,
+            )
+            count_usage(partner_id=auth.partner_id, throttled=response.status_code == 429)
 
     def operation_name(self) -> str:
         basename = getattr(self, "basename", None) or type(self).__name__

@@ -1,16 +1,28 @@
-"""Producers, products and lots (``market:read``)."""
+"""Producers, products, lots and reviews (``market:read``): approved producers and listed products only."""
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
 
-from market.models import Certification, Product
+from market.models import Certification, Lot, Producer, Product, Review, ReviewStatus
 from market.selectors import decorate_cards, with_cards
 
 from ..models import Scope
 from ..places import places_for
-from ..serializers.market import ProductFilter, ProductSerializer
+from ..serializers.market import (
+    LotFilter,
+    LotSerializer,
+    ProducerDetailSerializer,
+    ProducerFilter,
+    ProducerSerializer,
+    ProductFilter,
+    ProductSerializer,
+    ReviewFilter,
+    ReviewSerializer,
+)
 from .base import ReadOnlyApiViewSet
+
+UUID_PATTERN = r"[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
 
 
 class PlacesMixin:
@@ -27,7 +39,9 @@ class PlacesMixin:
 
     def filters(self) -> dict:
         if not hasattr(self, "_filters"):
-            serializer = self.filter_serializer_class(data=self.request.query_params, context={"places": self.places()})
+            serializer = self.filter_serializer_class(
+                data=self.request.query_params, context={"places": self.places()}
+            )
             serializer.is_valid(raise_exception=True)
             self._filters = serializer.validated_data
         return self._filters
@@ -90,3 +104,94 @@ class ProductViewSet(PlacesMixin, ReadOnlyApiViewSet):
     def get_object(self):
         product = super().get_object()
         return decorate_cards([product], commune_titles={})[0]
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Producers", parameters=[ProducerFilter], tags=["market"]),
+    retrieve=extend_schema(summary="One producer, with reliability figures", tags=["market"]),
+)
+class ProducerViewSet(PlacesMixin, ReadOnlyApiViewSet):
+    """Approved producers (households, cooperatives, small enterprises), with their products on sale."""
+
+    required_scope = Scope.MARKET_READ
+    serializer_class = ProducerSerializer
+    filter_serializer_class = ProducerFilter
+    lookup_value_regex = r"[0-9]+"
+
+    def get_serializer_class(self):
+        return ProducerDetailSerializer if getattr(self, "action", None) == "retrieve" else ProducerSerializer
+
+    def get_queryset(self):
+        on_sale = Q(products__review_status=ReviewStatus.APPROVED)
+        return Producer.objects.approved().annotate(products_count=Count("products", filter=on_sale))
+
+    def apply_filters(self, queryset, filters):
+        page_ids = self.commune_page_ids(filters)
+        if page_ids is not None:
+            queryset = queryset.filter(commune_id__in=page_ids)
+        if "kind" in filters:
+            queryset = queryset.filter(kind=filters["kind"])
+        if "updated_since" in filters:
+            queryset = queryset.filter(updated_at__gte=filters["updated_since"])
+        return queryset
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Lots (traceability)", parameters=[LotFilter], tags=["market"]),
+    retrieve=extend_schema(summary="One lot, by the id in its QR code", tags=["market"]),
+)
+class LotViewSet(PlacesMixin, ReadOnlyApiViewSet):
+    """Harvest and production lots of the products on sale: dates, quantity and the producer's note."""
+
+    required_scope = Scope.MARKET_READ
+    serializer_class = LotSerializer
+    filter_serializer_class = LotFilter
+    lookup_field = "public_id"
+    lookup_value_regex = UUID_PATTERN
+
+    def get_queryset(self):
+        return Lot.objects.filter(product__in=Product.objects.listed()).select_related("product__producer")
+
+    def apply_filters(self, queryset, filters):
+        page_ids = self.commune_page_ids(filters)
+        if page_ids is not None:
+            queryset = queryset.filter(product__commune_id__in=page_ids)
+        if "product" in filters:
+            queryset = queryset.filter(product_id=filters["product"])
+        if "producer" in filters:
+            queryset = queryset.filter(product__producer_id=filters["producer"])
+        if "updated_since" in filters:
+            queryset = queryset.filter(created_at__gte=filters["updated_since"])
+        return queryset
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Product reviews by verified buyers", parameters=[ReviewFilter], tags=["market"]
+    ),
+    retrieve=extend_schema(summary="One review", tags=["market"]),
+)
+class ReviewViewSet(PlacesMixin, ReadOnlyApiViewSet):
+    """Reviews of the products on sale, newest first: stars, text and date — never the reviewer."""
+
+    required_scope = Scope.MARKET_READ
+    serializer_class = ReviewSerializer
+    filter_serializer_class = ReviewFilter
+    lookup_value_regex = r"[0-9]+"
+
+    def get_queryset(self):
+        return Review.objects.filter(product__in=Product.objects.listed()).select_related("product")
+
+    def apply_filters(self, queryset, filters):
+        page_ids = self.commune_page_ids(filters)
+        if page_ids is not None:
+            queryset = queryset.filter(product__commune_id__in=page_ids)
+        if "product" in filters:
+            queryset = queryset.filter(product_id=filters["product"])
+        if "producer" in filters:
+            queryset = queryset.filter(product__producer_id=filters["producer"])
+        if "minimum_rating" in filters:
+            queryset = queryset.filter(rating__gte=filters["minimum_rating"])
+        if "updated_since" in filters:
+            queryset = queryset.filter(created_at__gte=filters["updated_since"])
+        return queryset

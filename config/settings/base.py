@@ -284,6 +284,7 @@ API_DEFAULT_PAGE_SIZE = 20
 API_MAX_PAGE_SIZE = 100
 API_EXCHANGE_LOG_DAYS = env_int("API_EXCHANGE_LOG_DAYS", 180)
 API_ETAG_WINDOW_SECONDS = env_int("API_ETAG_WINDOW_SECONDS", 300)
+API_RESPONSE_CACHE_SECONDS = env_int("API_RESPONSE_CACHE_SECONDS", 300)
 API_PLATFORM_NAME = env_str("API_PLATFORM_NAME", "Làng số")
 # Webhooks: timeout per attempt, how long to keep retrying, and whether endpoints may be private
 # addresses (development and tests only; production always refuses them).

@@ -31,3 +31,6 @@ WHITENOISE_AUTOREFRESH = True
 STRIPE_SECRET_KEY = ""
 STRIPE_WEBHOOK_SECRET = ""
 STRIPE_MAX_NETWORK_RETRIES = 0
+# API answers are not kept between requests in tests (a test changes rows without committing, so the
+# content clock would not move); tests/api/test_access.py turns the answer cache on to test it.
+API_RESPONSE_CACHE_SECONDS = 0

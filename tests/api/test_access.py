@@ -232,3 +232,34 @@ def test_the_schema_and_its_documentation_are_served_without_a_key_and_without_a
         assert page.status_code == 200
         assert "/static/drf_spectacular_sidecar/" in html
         assert "cdn.jsdelivr" not in html and "unpkg" not in html
+
+
+@pytest.mark.django_db
+def test_the_answer_cache_serves_the_same_question_until_content_changes(
+    api_client, tea, settings, django_capture_on_commit_callbacks
+):
+    from market.services.shop import update_product
+
+    settings.API_RESPONSE_CACHE_SECONDS = 300
+    first = api_client.get("/api/v1/products/")
+    second = api_client.get("/api/v1/products/")
+    with django_capture_on_commit_callbacks(execute=True):
+        update_product(product=tea, actor=tea.producer.owner, price=360_000)
+    third = api_client.get("/api/v1/products/")
+
+    assert "X-Answer-Cache" not in first and second["X-Answer-Cache"] == "hit"
+    assert second.content == first.content and second["ETag"] == first["ETag"]
+    assert "X-Answer-Cache" not in third and third.json()["results"][0]["price"] == 360_000
+    assert ExchangeRecord.objects.filter(partner=api_client.partner, status=200).count() == 3
+
+
+@pytest.mark.django_db
+def test_one_partner_never_gets_another_partners_cached_answer(api_client, client_for, tea, settings):
+    settings.API_RESPONSE_CACHE_SECONDS = 300
+    other = client_for(scopes=[Scope.MARKET_READ])
+
+    mine = api_client.get("/api/v1/products/").json()["results"][0]["syndication"]["tracked_url"]
+    theirs = other.get("/api/v1/products/")
+
+    assert "X-Answer-Cache" not in theirs
+    assert theirs.json()["results"][0]["syndication"]["tracked_url"] != mine

@@ -1,0 +1,148 @@
+"""Does a partner's subscription want to hear about an item? One rule, :func:`subscription_matches`.
+
+A subscription's filters narrow what it receives; an empty filter lets everything through:
+
+* **place** — ``communes`` and ``provinces`` describe one area together: the item's commune is one of
+  ``communes`` *or* its province is one of ``provinces`` (canonical ids, the same in every language,
+  see :mod:`api.places`). Items without a commune never pass a place filter.
+* **content_types** — the item's kind (``guide``, ``product``, ``stay``… see ``ItemKind``).
+* **categories** — product categories (``tea``), guide topics (``payments``), event kinds
+  (``festival``); the item must carry one of them.
+* **languages** — the item is available in one of them (a page in its own language; a product or a
+  listing in Vietnamese, and in English once translated).
+* **minimum_ocop_stars** — only items with a *current* OCOP rating of at least that many stars
+  (so only products pass).
+* **keywords** — comma-separated alternatives; one alternative matches when every one of its words
+  is a word of the item (title, summary, category), compared without diacritics and case, so
+  ``tra shan`` matches “Trà Shan Tuyết” and ``mat ong, che`` matches honey or tea. Whole words only:
+  ``tra`` does not match “trâu”.
+
+:func:`prefilter` narrows a queryset of subscriptions in SQL first (a superset of the matches, the same
+on SQLite and PostgreSQL); :func:`subscription_matches` then decides exactly, in Python.
+"""
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from django.db.models import Q, TextField
+from django.db.models.functions import Cast
+
+from core.text import fold_query
+
+KEYWORD_SEPARATORS = re.compile(r"[,;\n|]+")
+
+
+@dataclass(frozen=True)
+class MatchableItem:
+    """The facts about an item that subscriptions filter on (built once per item, shared by all)."""
+
+    kind: str
+    commune_id: int | None = None
+    province_id: int | None = None
+    categories: frozenset[str] = frozenset()
+    languages: frozenset[str] = frozenset()
+    ocop_stars: int | None = None
+    words: frozenset[str] = frozenset()
+
+    @classmethod
+    def build(
+        cls,
+        *,
+        kind: str,
+        commune_id: int | None = None,
+        province_id: int | None = None,
+        categories=(),
+        languages=(),
+        ocop_stars: int | None = None,
+        texts=(),
+    ) -> "MatchableItem":
+        words = frozenset(
+            word for text in texts if text for word in fold_query(text, max_length=5000).split()
+        )
+        return cls(
+            kind=kind,
+            commune_id=commune_id,
+            province_id=province_id,
+            categories=frozenset(category for category in categories if category),
+            languages=frozenset(languages),
+            ocop_stars=ocop_stars,
+            words=words,
+        )
+
+
+@lru_cache(maxsize=4096)
+def keyword_alternatives(keywords: str) -> tuple[frozenset[str], ...]:
+    """``"trà shan, mật ong"`` → ``({"tra", "shan"}, {"mat", "ong"})`` (folded words per alternative)."""
+    alternatives = []
+    for part in KEYWORD_SEPARATORS.split(keywords or ""):
+        words = frozenset(fold_query(part, max_length=300).split())
+        if words:
+            alternatives.append(words)
+    return tuple(alternatives)
+
+
+def subscription_matches(subscription, item: MatchableItem) -> bool:
+    """True when every filter of ``subscription`` lets ``item`` through (see the module docstring)."""
+    if subscription.content_types and item.kind not in subscription.content_types:
+        return False
+    if subscription.languages and not item.languages.intersection(subscription.languages):
+        return False
+    if subscription.communes or subscription.provinces:
+        in_communes = item.commune_id is not None and item.commune_id in subscription.communes
+        in_provinces = item.province_id is not None and item.province_id in subscription.provinces
+        if not (in_communes or in_provinces):
+            return False
+    if subscription.categories and not item.categories.intersection(subscription.categories):
+        return False
+    if subscription.minimum_ocop_stars is not None and (
+        item.ocop_stars is None or item.ocop_stars < subscription.minimum_ocop_stars
+    ):
+        return False
+    if subscription.keywords:
+        alternatives = keyword_alternatives(subscription.keywords)
+        if alternatives and not any(words <= item.words for words in alternatives):
+            return False
+    return True
+
+
+TEXT_COPIES = {
+    name: f"{name}_as_text" for name in ("communes", "provinces", "content_types", "categories", "languages")
+}
+
+
+def _json_list_has(field: str, values) -> Q:
+    """Rows whose JSON list ``field`` is empty or (as text) holds one of ``values``: a superset of "has".
+
+    JSON containment is not portable (SQLite has none), but the JSON text is: strings are searched with
+    their quotes (``"tea"``); numbers without, which may also hit ``112`` for ``12`` — the exact check in
+    Python removes those.
+    """
+    text = TEXT_COPIES[field]
+    condition = Q(**{text: "[]"})
+    for value in values:
+        needle = f'"{value}"' if isinstance(value, str) else str(value)
+        condition |= Q(**{f"{text}__contains": needle})
+    return condition
+
+
+def prefilter(queryset, item: MatchableItem):
+    """Narrow ``queryset`` (subscriptions) in SQL to a superset of those matching ``item``."""
+    queryset = queryset.annotate(**{text: Cast(name, TextField()) for name, text in TEXT_COPIES.items()})
+    queryset = queryset.filter(
+        _json_list_has("content_types", [item.kind]),
+        _json_list_has("languages", sorted(item.languages)),
+        _json_list_has("categories", sorted(item.categories)),
+    )
+    if item.ocop_stars is None:
+        queryset = queryset.filter(minimum_ocop_stars__isnull=True)
+    else:
+        queryset = queryset.filter(
+            Q(minimum_ocop_stars__isnull=True) | Q(minimum_ocop_stars__lte=item.ocop_stars)
+        )
+    places = Q(communes_as_text="[]", provinces_as_text="[]")
+    if item.commune_id is not None:
+        places |= Q(communes_as_text__contains=str(item.commune_id))
+    if item.province_id is not None:
+        places |= Q(provinces_as_text__contains=str(item.province_id))
+    return queryset.filter(places)
