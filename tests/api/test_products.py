@@ -22,7 +22,10 @@ def test_a_partner_lists_products_with_syndication(api_client, tea, plums, site_
     syndication = first["syndication"]
     assert syndication["canonical_url"] == f"http://testserver/en/market/p/{tea.slug}/"
     assert syndication["tracked_url"].startswith("http://testserver/go/")
-    assert syndication["licence"] == {"name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"}
+    assert syndication["licence"] == {
+        "name": "CC BY 4.0",
+        "url": "https://creativecommons.org/licenses/by/4.0/",
+    }
     assert "Tả Van" in syndication["attribution"]
 
 
@@ -74,7 +77,9 @@ def test_the_list_runs_the_same_queries_for_1_and_50_products(api_client, produc
 
 
 @pytest.mark.django_db
-def test_an_unchanged_list_revalidates_with_304_and_a_change_makes_it_200(api_client, tea, django_capture_on_commit_callbacks):
+def test_an_unchanged_list_revalidates_with_304_and_a_change_makes_it_200(
+    api_client, tea, django_capture_on_commit_callbacks
+):
     first = api_client.get("/api/v1/products/")
     etag = first["ETag"]
 
