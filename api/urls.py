@@ -5,12 +5,34 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import SimpleRouter
 
 from . import errors
-from .views import market
+from .views import auth, bookings, content, market, orders, partner, tourism
 
 router = SimpleRouter()
+router.register("provinces", content.ProvinceViewSet, basename="province")
+router.register("communes", content.CommuneViewSet, basename="commune")
+router.register("villages", content.VillageViewSet, basename="village")
+router.register("guides", content.GuideViewSet, basename="guide")
+router.register("news", content.NewsViewSet, basename="news")
+router.register("notices", content.NoticeViewSet, basename="notice")
+router.register("events", content.EventViewSet, basename="event")
+router.register("producers", market.ProducerViewSet, basename="producer")
 router.register("products", market.ProductViewSet, basename="product")
+router.register("lots", market.LotViewSet, basename="lot")
+router.register("reviews", market.ReviewViewSet, basename="review")
+# tourism (tourism:read) and a person's orders and bookings (person's token)
+router.register("stays", tourism.StayViewSet, basename="stay")
+router.register("experiences", tourism.ExperienceViewSet, basename="experience")
+router.register("orders", orders.OrderViewSet, basename="order")
+router.register("bookings", bookings.BookingViewSet, basename="booking")
+# the partner's own subscriptions and webhook deliveries (partner key with the webhooks scope)
+router.register("partner/subscriptions", partner.SubscriptionViewSet, basename="partner-subscription")
+router.register("partner/deliveries", partner.DeliveryViewSet, basename="partner-delivery")
 
 urlpatterns = [
+    path("v1/auth/token/", auth.AuthTokenView.as_view(), name="api_auth_token"),
+    path("v1/partner/", partner.PartnerView.as_view(), name="api_partner"),
+    path("v1/partner/usage/", partner.UsageView.as_view(), name="api_partner_usage"),
+    path("v1/partner/exchange-log/", partner.ExchangeLogView.as_view(), name="api_partner_exchange_log"),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),

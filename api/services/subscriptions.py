@@ -21,7 +21,15 @@ from ..models import DeliveryStatus, ItemKind, PartnerStatus, Scope, Subscriptio
 
 LANGUAGES = ("vi", "en")
 MAX_SUBSCRIPTIONS_PER_PARTNER = 20
-FILTER_FIELDS = ("communes", "provinces", "content_types", "categories", "languages", "minimum_ocop_stars", "keywords")
+FILTER_FIELDS = (
+    "communes",
+    "provinces",
+    "content_types",
+    "categories",
+    "languages",
+    "minimum_ocop_stars",
+    "keywords",
+)
 
 
 def new_signing_secret() -> str:
@@ -34,7 +42,9 @@ def check_endpoint(url: str) -> str:
     scheme = urlsplit(url).scheme.lower()
     if scheme != "https" and not (allow_private and scheme == "http"):
         raise ApiServiceError(
-            ApiErrorCode.ENDPOINT_REFUSED, _("Webhook endpoints must be https:// addresses."), field="endpoint_url"
+            ApiErrorCode.ENDPOINT_REFUSED,
+            _("Webhook endpoints must be https:// addresses."),
+            field="endpoint_url",
         )
     try:
         check_public_url(url, allow_private=allow_private)
@@ -48,7 +58,9 @@ def _clean_filters(filters: dict) -> dict:
     for name in ("communes", "provinces"):
         values = filters.get(name) or []
         if any(not isinstance(value, int) or value < 1 for value in values):
-            raise ApiServiceError(ApiErrorCode.INVALID_FILTER, _("Ids are positive whole numbers."), field=name)
+            raise ApiServiceError(
+                ApiErrorCode.INVALID_FILTER, _("Ids are positive whole numbers."), field=name
+            )
         cleaned[name] = sorted(set(values))
     content_types = filters.get("content_types") or []
     unknown = [value for value in content_types if value not in ItemKind.values]
@@ -61,11 +73,15 @@ def _clean_filters(filters: dict) -> dict:
     cleaned["content_types"] = sorted(set(content_types))
     categories = filters.get("categories") or []
     if any(not isinstance(value, str) or not value or len(value) > 40 for value in categories):
-        raise ApiServiceError(ApiErrorCode.INVALID_FILTER, _("Categories are short names."), field="categories")
+        raise ApiServiceError(
+            ApiErrorCode.INVALID_FILTER, _("Categories are short names."), field="categories"
+        )
     cleaned["categories"] = sorted(set(categories))
     languages = filters.get("languages") or []
     if any(value not in LANGUAGES for value in languages):
-        raise ApiServiceError(ApiErrorCode.INVALID_FILTER, _("Languages are “vi” and “en”."), field="languages")
+        raise ApiServiceError(
+            ApiErrorCode.INVALID_FILTER, _("Languages are “vi” and “en”."), field="languages"
+        )
     cleaned["languages"] = sorted(set(languages))
     stars = filters.get("minimum_ocop_stars")
     if stars is not None and (not isinstance(stars, int) or not 1 <= stars <= 5):
@@ -75,7 +91,9 @@ def _clean_filters(filters: dict) -> dict:
     cleaned["minimum_ocop_stars"] = stars
     keywords = (filters.get("keywords") or "").strip()
     if len(keywords) > 300:
-        raise ApiServiceError(ApiErrorCode.INVALID_FILTER, _("At most 300 characters of keywords."), field="keywords")
+        raise ApiServiceError(
+            ApiErrorCode.INVALID_FILTER, _("At most 300 characters of keywords."), field="keywords"
+        )
     cleaned["keywords"] = keywords
     return cleaned
 
@@ -97,7 +115,8 @@ def create_subscription(*, partner, actor, endpoint_url: str, name: str = "", **
         if Subscription.objects.filter(partner=partner).count() >= MAX_SUBSCRIPTIONS_PER_PARTNER:
             raise ApiServiceError(
                 ApiErrorCode.INVALID_FILTER,
-                _("A partner has at most %(count)s subscriptions.") % {"count": MAX_SUBSCRIPTIONS_PER_PARTNER},
+                _("A partner has at most %(count)s subscriptions.")
+                % {"count": MAX_SUBSCRIPTIONS_PER_PARTNER},
             )
         subscription = Subscription.objects.create(
             partner=partner, name=name, endpoint_url=endpoint_url, secret=new_signing_secret(), **cleaned
@@ -132,7 +151,10 @@ def update_subscription(*, subscription: Subscription, actor, **changes) -> Subs
             subscription.disabled_reason = _("Paused by the partner.")
         subscription.save()
         record_event(
-            "api.subscription.updated", subject=subscription.partner, actor=actor, payload={"subscription": subscription.pk}
+            "api.subscription.updated",
+            subject=subscription.partner,
+            actor=actor,
+            payload={"subscription": subscription.pk},
         )
     return subscription
 
@@ -155,7 +177,10 @@ def delete_subscription(*, subscription: Subscription, actor) -> None:
     with transaction.atomic():
         partner = subscription.partner
         record_event(
-            "api.subscription.deleted", subject=partner, actor=actor, payload={"subscription": subscription.pk}
+            "api.subscription.deleted",
+            subject=partner,
+            actor=actor,
+            payload={"subscription": subscription.pk},
         )
         subscription.delete()
 

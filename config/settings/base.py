@@ -258,7 +258,18 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "ServiceKindEnum": "tourism.models.ServiceKind",
+        "OrderPaymentMethodEnum": "market.models.PaymentMethod",
+        "BookingPaymentMethodEnum": "tourism.models.BookingPayment",
+        "OrderStatusEnum": "market.models.OrderStatus",
+        "BookingStatusEnum": "tourism.models.BookingStatus",
+        "SpokenLanguageEnum": "tourism.models.Language",
+        "EventKindEnum": "village.models.EventKind",
+        "ProducerKindEnum": "market.models.ProducerKind",
+        "DeliveryStatusEnum": "api.models.DeliveryStatus",
+        "ContentLanguageEnum": [("vi", "vi"), ("en", "en")],
+    },
 }
 # Partner API: quotas per tier (requests per minute / per day), per person token; page sizes; how long
 # the exchange log is kept; how often time-bound answers are re-read at least (ETag window).
