@@ -10,6 +10,7 @@ from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import defaults
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -111,6 +112,7 @@ def json_error(status_code: int, code: str, message: str | None = None) -> JsonR
     )
 
 
+@csrf_exempt
 def not_found(request, *args, **kwargs):
     """Any unknown address under ``/api/``: a JSON 404, not the site's HTML page."""
     return json_error(status.HTTP_404_NOT_FOUND, "not_found", _("There is no API operation at this address."))

@@ -65,7 +65,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F, Q, TextField
 from django.db.models.functions import Cast
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.events import record_event
@@ -78,6 +78,7 @@ from .models import DeliveryAttempt, DeliveryStatus, PartnerStatus, Scope, Subsc
 USER_AGENT = "SmartVillagePlatform-Webhooks/1.0"
 SIGNATURE_HEADER = "Svp-Signature"
 EXCERPT_LENGTH = 500
+DELIVERY_LOG_LANGUAGE = "en"
 #: how long a queued task owns its delivery before the periodic job queues it again
 QUEUE_LEASE = timedelta(minutes=10)
 #: on top of the timeout: how long a sender owns the delivery it is sending
@@ -341,7 +342,15 @@ def _why_not_sending(subscription: Subscription) -> str:
 
 
 def deliver(delivery_id: int, *, lease: datetime | None = None) -> str | None:
-    """Try to send one delivery now (if it is ours to send). Returns its status afterwards, or ``None``."""
+    """Try to send one delivery now (if it is ours to send). Returns its status afterwards, or ``None``.
+
+    The delivery log's errors are written in English, whichever language the worker or the request that
+    queued the task happens to have active: partners read them next to HTTP status codes."""
+    with translation.override(DELIVERY_LOG_LANGUAGE):
+        return _deliver(delivery_id, lease=lease)
+
+
+def _deliver(delivery_id: int, *, lease: datetime | None = None) -> str | None:
     started_at = timezone.now()
     if not _claim(delivery_id, now=started_at, lease=lease):
         return None

@@ -98,8 +98,8 @@ class UnitSerializer(serializers.Serializer):
 
 
 class StaySerializer(ServiceSerializer):
-    check_in_time = serializers.TimeField(format="%H:%M")
-    check_out_time = serializers.TimeField(format="%H:%M")
+    check_in_time = serializers.TimeField(format="%H:%M:%S")
+    check_out_time = serializers.TimeField(format="%H:%M:%S")
     units = serializers.SerializerMethodField(help_text=_("Rooms and beds taking bookings, cheapest first."))
 
     def get_units(self, obj) -> UnitSerializer(many=True):

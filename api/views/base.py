@@ -31,6 +31,8 @@ from ..permissions import ApiAccess
 from ..quotas import quota_for_tier, take, user_quota
 
 LANGUAGE_CODES = ("vi", "en")
+#: ids in addresses: digits that fit a 64-bit integer (a longer number is a 404, not a database error)
+ID_PATTERN = r"[0-9]{1,18}"
 
 
 class NotModified(exceptions.APIException):
@@ -78,6 +80,7 @@ class ApiViewMixin:
     permission_classes = [ApiAccess]
     throttle_classes: list = []
     pagination_class = ApiCursorPagination
+    lookup_value_regex = ID_PATTERN
     #: the scope a partner key needs to read here (``content:read``…); ``None`` = any approved key
     required_scope: str | None = None
     #: set on views with write operations: they need a person's token (and this scope for partner apps)
@@ -107,6 +110,10 @@ class ApiViewMixin:
         self._previous_language = translation.get_language()
         self._quota_state = None
         self._etag = None
+        # refusals of the key or scope already speak the asked language (checked strictly just after)
+        early = request.query_params.get("lang")
+        if early in LANGUAGE_CODES:
+            translation.activate(early)
         super().initial(request, *args, **kwargs)
         self._language = requested_language(request)
         translation.activate(self._language)

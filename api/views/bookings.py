@@ -91,7 +91,7 @@ class BookingViewSet(
     required_scope = Scope.BOOKINGS_WRITE
     write_scope = Scope.BOOKINGS_WRITE
     lookup_field = "reference"
-    lookup_value_regex = "[A-Za-z0-9]+"
+    lookup_value_regex = "[A-Za-z0-9]{1,32}"
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # the schema generator has no person

@@ -61,8 +61,6 @@ def under_paths(paths: list[str]) -> Q:
 class PageLookupMixin:
     """Detail lookups: the id of any translation → the page in the requested language."""
 
-    lookup_value_regex = r"[0-9]+"
-
     def get_object(self):
         try:
             page_id = int(self.kwargs[self.lookup_url_kwarg or self.lookup_field])

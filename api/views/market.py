@@ -116,7 +116,6 @@ class ProducerViewSet(PlacesMixin, ReadOnlyApiViewSet):
     required_scope = Scope.MARKET_READ
     serializer_class = ProducerSerializer
     filter_serializer_class = ProducerFilter
-    lookup_value_regex = r"[0-9]+"
 
     def get_serializer_class(self):
         return ProducerDetailSerializer if getattr(self, "action", None) == "retrieve" else ProducerSerializer
@@ -177,7 +176,6 @@ class ReviewViewSet(PlacesMixin, ReadOnlyApiViewSet):
     required_scope = Scope.MARKET_READ
     serializer_class = ReviewSerializer
     filter_serializer_class = ReviewFilter
-    lookup_value_regex = r"[0-9]+"
 
     def get_queryset(self):
         return Review.objects.filter(product__in=Product.objects.listed()).select_related("product")

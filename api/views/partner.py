@@ -178,7 +178,6 @@ class SubscriptionViewSet(
     required_scope = Scope.WEBHOOKS
     serializer_class = SubscriptionSerializer
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
-    lookup_value_regex = r"\d+"
 
     def get_queryset(self):
         return Subscription.objects.filter(partner=self.partner)
@@ -232,7 +231,6 @@ class DeliveryViewSet(
 
     required_scope = Scope.WEBHOOKS
     filter_serializer_class = DeliveryFilter
-    lookup_value_regex = r"\d+"
 
     def get_queryset(self):
         deliveries = WebhookDelivery.objects.filter(subscription__partner=self.partner)

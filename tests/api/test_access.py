@@ -33,7 +33,7 @@ def test_unknown_or_malformed_keys_are_401(api_client, header):
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=header)
 
-    response = client.get("/api/v1/products/")
+    response = client.get("/api/v1/products/?lang=en")
 
     assert response.status_code == 401
     assert error_of(response) == {
@@ -41,6 +41,18 @@ def test_unknown_or_malformed_keys_are_401(api_client, header):
         "code": "authentication_failed",
         "message": "This is not a valid API key.",
     }
+
+
+@pytest.mark.django_db
+def test_refusals_speak_the_language_asked_for(site_tree):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION="Bearer svp_nonsense")
+
+    in_vietnamese = client.get("/api/v1/products/?lang=vi")
+    by_header = client.get("/api/v1/products/", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert error_of(in_vietnamese)["message"] == "Đây không phải là khóa API hợp lệ."
+    assert error_of(by_header)["message"] == "This is not a valid API key."
 
 
 @pytest.mark.django_db
@@ -67,7 +79,7 @@ def test_a_revoked_key_is_401_and_its_rotation_works(api_client):
     fresh = APIClient()
     fresh.credentials(HTTP_AUTHORIZATION=f"Bearer {new_full_key}")
 
-    revoked = api_client.get("/api/v1/products/")
+    revoked = api_client.get("/api/v1/products/?lang=en")
 
     assert revoked.status_code == 401
     assert "revoked" in error_of(revoked)["message"]
@@ -263,3 +275,23 @@ def test_one_partner_never_gets_another_partners_cached_answer(api_client, clien
 
     assert "X-Answer-Cache" not in theirs
     assert theirs.json()["results"][0]["syndication"]["tracked_url"] != mine
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("get", "/api/v1/notices/99999999999999999999999/"),
+        ("get", "/api/v1/products/18446744073709551616/"),
+        ("delete", "/api/v1/partner/subscriptions/%C2%84/"),
+        ("post", "/api/v1/partner/deliveries/x/redeliver/"),
+    ],
+)
+def test_addresses_that_name_no_resource_are_a_json_404_even_for_writes(api_client, method, path):
+    api_client.handler.enforce_csrf_checks = True
+
+    response = getattr(api_client, method)(path)
+
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert error_of(response)["code"] == "not_found"

@@ -133,7 +133,7 @@ def test_each_item_carries_its_own_communes_licence(client, site_tree, tea, plum
     assert licences == {"Mận Bắc Hà": [CC_BY_SA], "Chè Shan Tuyết": [CC_BY]}
     by_title = {item["title"]: item["_svp"] for item in items}
     assert by_title["Mận Bắc Hà"]["licence"] == {"name": "CC BY-SA 4.0", "url": CC_BY_SA}
-    assert by_title["Mận Bắc Hà"]["attribution"] == "Source: Bắc Hà — Làng số, CC BY-SA 4.0"
+    assert by_title["Mận Bắc Hà"]["attribution"] == "Nguồn: Bắc Hà — Làng số, CC BY-SA 4.0"
     assert by_title["Chè Shan Tuyết"]["licence"]["name"] == "CC BY 4.0"
 
 

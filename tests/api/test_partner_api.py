@@ -90,7 +90,7 @@ def test_a_partner_reads_its_account_without_any_secret(api_client, settings):
 def test_the_partner_pages_need_a_partner_key(api_client, user_client):
     person = user_client(factories.make_user("reader@example.org"))
 
-    refused = person.get("/api/v1/partner/")
+    refused = person.get("/api/v1/partner/?lang=en")
     anonymous = api_client.__class__().get("/api/v1/partner/subscriptions/")
 
     assert refused.status_code == 403 and "partner" in error_of(refused)["message"]

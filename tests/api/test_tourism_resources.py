@@ -71,7 +71,7 @@ def test_a_partner_lists_stays_in_english_with_rooms_prices_and_syndication_but_
         ("Room 2", 4, 650_000),
     ]
     assert item["amenities"] == ["wifi", "hot_water"]
-    assert (item["check_in_time"], item["check_out_time"]) == ("14:00", "11:00")
+    assert (item["check_in_time"], item["check_out_time"]) == ("14:00:00", "11:00:00")
     assert (item["booking_mode"], item["cancellation_policy"], item["accepts_pay_on_arrival"]) == (
         "instant",
         "moderate",
@@ -193,7 +193,7 @@ def test_malformed_filters_are_400_with_a_message_for_each_field(api_client, sta
     response = api_client.get(
         STAYS,
         {"commune": 999999, "kind": "tour", "guests": 0, "languages": "en,xx", "max_price": -5,
-         "updated_since": "yesterday"},
+         "updated_since": "yesterday", "lang": "en"},
     )  # fmt: skip
 
     assert response.status_code == 400
