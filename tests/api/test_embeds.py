@@ -207,7 +207,7 @@ def test_a_product_card_shows_photo_price_stars_and_attribution(client, tea):
     assert '<html lang="vi">' in html
     assert "Chè Shan Tuyết" in html and "350.000 ₫ / kg" in html
     assert "★★★★☆" in html and "OCOP 4 sao" in html
-    assert "Source: Tả Van — Làng số, CC BY 4.0" in html
+    assert "Nguồn: Tả Van — Làng số, CC BY 4.0" in html
     assert 'href="https://creativecommons.org/licenses/by/4.0/"' in html
     link = f'href="http://testserver/vi/market/p/{tea.slug}/" target="_blank" rel="noopener"'
     assert link in html
