@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, TokenAuthentication
 
-from .keys import parse_key, secret_matches
+from .keys import find_key, parse_key, remember_key, secret_matches
 from .models import ApiKey
 
 LAST_USED_PRECISION = timedelta(minutes=1)
@@ -33,7 +33,7 @@ class ApiKeyAuthentication(BaseAuthentication):
         parsed = parse_key(raw)
         if parsed is None:
             raise exceptions.AuthenticationFailed(_("This is not a valid API key."))
-        api_key = ApiKey.objects.select_related("partner").filter(prefix=parsed.prefix).first()
+        api_key = find_key(parsed.prefix)
         if api_key is None or not secret_matches(parsed.secret, api_key.secret_hash):
             raise exceptions.AuthenticationFailed(_("This is not a valid API key."))
         if not api_key.is_active:
@@ -42,6 +42,7 @@ class ApiKeyAuthentication(BaseAuthentication):
         if api_key.last_used_at is None or now - api_key.last_used_at > LAST_USED_PRECISION:
             ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
             api_key.last_used_at = now
+            remember_key(api_key)
         return (AnonymousUser(), api_key)
 
     def _presented_key(self, request) -> str | None:

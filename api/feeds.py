@@ -39,7 +39,7 @@ from village.models import EventPage, GuidePage, NewsPage, NoticePage
 
 from .models import ItemKind
 from .places import Place, PlaceIndex, page_url
-from .syndication import absolute_url, attribution_line, licence_of
+from .syndication import absolute_url, attribution_line, licence_of, rendition_url
 
 FEED_SIZE = 50
 SUMMARY_WORDS = 60
@@ -204,9 +204,7 @@ def _page_items(item_kind, model, *, language, places, commune, request) -> list
 
 
 def _image_url(image, spec: str, request) -> str:
-    if image is None:
-        return ""
-    return absolute_url(image.get_rendition(spec).url, request)
+    return rendition_url(image, spec, request) or ""
 
 
 def _commune_filter(queryset, places: PlaceIndex, commune: Place | None):

@@ -44,3 +44,54 @@ def parse_key(raw: str) -> ParsedKey | None:
 
 def secret_matches(secret: str, stored_hash: str) -> bool:
     return hmac.compare_digest(hash_secret(secret), stored_hash)
+
+
+# --- the key lookup, cached ---------------------------------------------------------------------------
+#
+# Every request looks its key up; the row (with its partner) is kept in the shared cache for
+# KEY_CACHE_SECONDS. Every change that matters to access — revoking or rotating a key, approving,
+# suspending, reinstating or changing a partner's terms — forgets the partner's keys after commit, so
+# with a shared cache (Redis) it takes effect on the next request everywhere. (With a per-process cache
+# and several processes, another process may accept a revoked key for up to KEY_CACHE_SECONDS.)
+
+KEY_CACHE_SECONDS = 60
+
+
+def _cache_key(prefix: str) -> str:
+    return f"api-key:{prefix}"
+
+
+def find_key(prefix: str):
+    """The :class:`~api.models.ApiKey` with ``prefix`` (its partner selected), or ``None``."""
+    from django.core.cache import cache
+
+    from .models import ApiKey
+
+    api_key = cache.get(_cache_key(prefix))
+    if api_key is None:
+        api_key = ApiKey.objects.select_related("partner").filter(prefix=prefix).first()
+        if api_key is not None:
+            cache.set(_cache_key(prefix), api_key, timeout=KEY_CACHE_SECONDS)
+    return api_key
+
+
+def remember_key(api_key) -> None:
+    from django.core.cache import cache
+
+    cache.set(_cache_key(api_key.prefix), api_key, timeout=KEY_CACHE_SECONDS)
+
+
+def forget_partner_keys(partner_id: int) -> None:
+    """Drop the cached keys of a partner now and again once the current transaction commits (a request
+    in between may have cached the rows as they were before the change)."""
+    from django.core.cache import cache
+    from django.db import transaction
+
+    from .models import ApiKey
+
+    cache_keys = [
+        _cache_key(prefix)
+        for prefix in ApiKey.objects.filter(partner_id=partner_id).values_list("prefix", flat=True)
+    ]
+    cache.delete_many(cache_keys)
+    transaction.on_commit(lambda: cache.delete_many(cache_keys))

@@ -59,12 +59,17 @@ def user_quota() -> Quota:
 
 
 def _count(key: str, timeout: int) -> int:
-    cache.add(key, 0, timeout=timeout)
+    """One round trip in the usual case (the window's counter exists); two when a window begins."""
     try:
         return int(cache.incr(key))
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=timeout)
-        return 1
+    except ValueError:  # the first request of the window (or the counter just expired)
+        if cache.add(key, 1, timeout=timeout):
+            return 1
+        try:
+            return int(cache.incr(key))
+        except ValueError:
+            cache.set(key, 1, timeout=timeout)
+            return 1
 
 
 def take(identity: str, quota: Quota, *, now: float | None = None) -> QuotaState:

@@ -21,7 +21,11 @@ What it does, start to finish (everything lives in a temporary directory that is
    routed only with ``BENCH_BARE_VIEW=1``; ``/api/v1/products/?limit=50`` and ``/api/v1/guides/?limit=50``
    with ``Authorization: Bearer <key>``; and the products list again with ``If-None-Match`` (its ETag),
    where a 304 is the expected answer. API requests send ``Accept: application/json`` and
-   ``Accept-Encoding: gzip`` as partner HTTP clients do;
+   ``Accept-Encoding: gzip`` as partner HTTP clients do. This server runs with the answer cache on
+   (``API_RESPONSE_CACHE_SECONDS`` at its default, as in production): a repeated question is answered
+   from the cache under its ETag after the key, scope and quota checks and the exchange-log write;
+   then a second server with ``API_RESPONSE_CACHE_SECONDS=0`` answers the two lists again
+   (``products-nocache``, ``guides-nocache``), every request serializing its 50 items;
 5. prints one table (ratios to the bare DRF view — the target's baseline — and to the bare Django view),
    the targets (PASS/FAIL) and the machine, and writes the whole result as JSON to
    ``bench/results/api-<timestamp>.json`` (never the key).
@@ -39,7 +43,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import signal
 import sys
 import tempfile
@@ -106,6 +109,7 @@ class Step:
     keyed: bool = False  # sends the partner's key
     revalidate: bool = False  # sends If-None-Match with the list's ETag(s); a 304 is expected
     json_client: bool = True  # sends API_CLIENT_HEADERS (the bare Django view gets a browser's)
+    answer_cache: bool = True  # measured on the server with the answer cache on (the default)
 
 
 STEPS = (
@@ -114,6 +118,9 @@ STEPS = (
     Step("products", PRODUCTS_PATH, keyed=True),
     Step("guides", GUIDES_PATH, keyed=True),
     Step("products-304", PRODUCTS_PATH, keyed=True, revalidate=True),
+    # the same lists on a second server with API_RESPONSE_CACHE_SECONDS=0: every request serializes
+    Step("products-nocache", PRODUCTS_PATH, keyed=True, answer_cache=False),
+    Step("guides-nocache", GUIDES_PATH, keyed=True, answer_cache=False),
 )
 
 
@@ -426,6 +433,19 @@ def targets(rows: list[ApiRow], plan: Plan, skipped: list[str]) -> list[dict]:
             "detail": ratio_detail(revalidation),
         }
     )
+    for endpoint in ("products-nocache", "guides-nocache"):
+        if endpoint in skipped:
+            continue
+        row = find(endpoint, c)
+        checks.append(
+            {
+                "name": f"{endpoint}: every request serializes (API_RESPONSE_CACHE_SECONDS=0), "
+                f"throughput vs bare DRF ({c} clients); p95 one at a time {find(endpoint, 1).p95_ms:.0f} ms",
+                "passed": (row.ratio_to_bare or 0) >= LIST_RATIO_TARGET,
+                "detail": ratio_detail(row),
+                "informational": True,
+            }
+        )
     loaded = [
         find(endpoint, c) for endpoint in ("products", "guides", "products-304") if endpoint not in skipped
     ]
@@ -482,6 +502,7 @@ def main() -> int:
     pages.BENCH_DATABASE = BENCH_DATABASE  # prepare_postgres/drop_postgres work on pages.BENCH_DATABASE
     bench_url = ""
     server: Server | None = None
+    first_server: Server | None = None
     generator: LoadGenerator | None = None
     rows: list[ApiRow] = []
     failures: list[str] = []
@@ -533,7 +554,7 @@ def main() -> int:
                 f"{len(etags)} in If-None-Match."
             )
         steps: list[Step] = []
-        for step in STEPS:
+        for step in [step for step in STEPS if step.answer_cache]:
             headers[step.endpoint] = step_headers(step, key, etags)
             facts = preflight(server.port, step, headers[step.endpoint], server)
             if facts is None:
@@ -549,10 +570,29 @@ def main() -> int:
         rows += measure(generator, server, steps, headers, plan.concurrency, plan.duration)
         rows += measure(generator, server, steps, headers, 1, plan.latency_duration)
         _kill_group(server.process)
+        first_server = server
+        server = start_server(
+            "no-answer-cache", {**server_env, "API_RESPONSE_CACHE_SECONDS": "0"}, work, arguments.workers,
+            arguments.threads,
+        )  # fmt: skip
+        say(f"[serve] gunicorn pid {server.process.pid}: the same, API_RESPONSE_CACHE_SECONDS=0")
+        uncached_steps = []
+        for step in [step for step in STEPS if not step.answer_cache]:
+            headers[step.endpoint] = step_headers(step, key, etags)
+            if preflight(server.port, step, headers[step.endpoint], server) is None:
+                skipped.append(step.endpoint)
+                continue
+            uncached_steps.append(step)
+        rows += measure(generator, server, uncached_steps, headers, plan.concurrency, plan.duration)
+        rows += measure(generator, server, uncached_steps, headers, 1, plan.latency_duration)
+        _kill_group(server.process)
+        server_logs = [first_server, server]
         errors = sum(row.errors + row.warmup_errors for row in rows)
         if errors:
             log_copy = RESULTS_DIR / f"api-{stamp}.log"
-            shutil.copyfile(server.log_path, log_copy)
+            with log_copy.open("wb") as copy:
+                for logged in server_logs:
+                    copy.write(logged.log_path.read_bytes())
             unexpected = {row.endpoint: row.statuses for row in rows if row.errors + row.warmup_errors}
             failures.append(f"{errors} HTTP errors {unexpected} (server log: {log_copy})")
             say(f"[serve] HTTP errors; last lines of the gunicorn log:\n{server.log_tail()}")
@@ -562,7 +602,7 @@ def main() -> int:
         return 2
     finally:
         clean_up(
-            servers=[server] if server is not None else [],
+            servers=[server, *([first_server] if first_server is not None else [])] if server else [],
             generator=generator,
             work=work,
             keep=arguments.keep,

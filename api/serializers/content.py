@@ -19,7 +19,7 @@ from wagtail.rich_text import expand_db_html
 from village.models import Audience, Difficulty, EventKind, Topic, Urgency
 
 from ..places import page_url
-from ..syndication import absolute_url, licence_of
+from ..syndication import absolute_url, licence_of, rendition_url
 from .base import LicenceSerializer, SyndicatedMixin
 from .common import CommonFilter, PlaceRefSerializer, place_ref
 
@@ -61,9 +61,7 @@ def body_html(value, request) -> str:
 
 def image_url(image, request) -> str | None:
     """The card rendition of ``image`` (prefetched on lists), as an absolute URL."""
-    if image is None:
-        return None
-    return absolute_url(image.get_rendition(CARD_IMAGE_SPEC).url, request)
+    return rendition_url(image, CARD_IMAGE_SPEC, request)
 
 
 # --- places -----------------------------------------------------------------------------------------

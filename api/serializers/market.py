@@ -9,6 +9,7 @@ from market.models import Category, CertificationKind, Producer, ProducerKind, P
 from market.selectors import CARD_RENDITIONS
 from market.services import producer_reliability
 
+from ..syndication import rendition_url
 from .base import SyndicatedMixin
 from .common import CommonFilter, PlaceRefSerializer, place_ref
 
@@ -90,12 +91,7 @@ class ProductSerializer(SyndicatedMixin, serializers.Serializer):
         return place_ref(places.province_of_commune(places.commune_by_page_id(obj.commune_id)))
 
     def get_image_url(self, obj) -> str | None:
-        image = getattr(obj, "card_image", None)
-        if image is None:
-            return None
-        rendition = image.get_rendition(CARD_IMAGE_SPEC)
-        request = self.context.get("request")
-        return request.build_absolute_uri(rendition.url) if request else rendition.url
+        return rendition_url(getattr(obj, "card_image", None), CARD_IMAGE_SPEC, self.context.get("request"))
 
     def to_representation(self, obj):
         data = super().to_representation(obj)

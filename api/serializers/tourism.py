@@ -11,6 +11,7 @@ from rest_framework import serializers
 from tourism.models import Amenity, BookingMode, CancellationPolicy, Language, ServiceKind
 from tourism.selectors import CARD_RENDITIONS
 
+from ..syndication import rendition_url
 from .base import SyndicatedMixin
 from .common import CommonFilter, PlaceRefSerializer, place_ref
 
@@ -79,12 +80,7 @@ class ServiceSerializer(SyndicatedMixin, serializers.Serializer):
         }
 
     def get_image_url(self, obj) -> str | None:
-        image = getattr(obj, "card_image", None)
-        if image is None:
-            return None
-        rendition = image.get_rendition(CARD_IMAGE_SPEC)
-        request = self.context.get("request")
-        return request.build_absolute_uri(rendition.url) if request else rendition.url
+        return rendition_url(getattr(obj, "card_image", None), CARD_IMAGE_SPEC, self.context.get("request"))
 
 
 class UnitSerializer(serializers.Serializer):

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from core.events import record_event
 
 from ..exceptions import ApiErrorCode, ApiServiceError
-from ..keys import new_key_material
+from ..keys import forget_partner_keys, new_key_material
 from ..models import ApiKey, Partner, PartnerStatus, Scope, Tier
 
 
@@ -74,6 +74,7 @@ def approve_partner(*, partner: Partner, reviewer, tier: str, scopes, licence_te
         partner.reviewed_by = reviewer
         partner.reviewed_at = timezone.now()
         partner.save()
+        forget_partner_keys(partner.pk)
         record_event(
             "api.partner.approved",
             subject=partner,
@@ -93,6 +94,7 @@ def update_partner_terms(*, partner: Partner, reviewer, tier: str, scopes, licen
         before = {"tier": partner.tier, "scopes": partner.scopes}
         partner.tier, partner.scopes, partner.licence_terms = tier, scopes, licence_terms
         partner.save()
+        forget_partner_keys(partner.pk)
         record_event(
             "api.partner.terms_changed",
             subject=partner,
@@ -116,6 +118,7 @@ def _set_status(*, partner: Partner, reviewer, status: str, reason: str, event: 
         partner.reviewed_by = reviewer
         partner.reviewed_at = timezone.now()
         partner.save()
+        forget_partner_keys(partner.pk)
         record_event(event, subject=partner, actor=reviewer, payload={"reason": reason})
     return partner
 
@@ -175,6 +178,7 @@ def revoke_key(*, api_key: ApiKey, actor) -> ApiKey:
         if api_key.revoked_at is None:
             api_key.revoked_at = timezone.now()
             api_key.save(update_fields=["revoked_at"])
+            forget_partner_keys(api_key.partner_id)
             record_event(
                 "api.key.revoked", subject=api_key.partner, actor=actor, payload={"prefix": api_key.prefix}
             )

@@ -295,3 +295,21 @@ def test_addresses_that_name_no_resource_are_a_json_404_even_for_writes(api_clie
     assert response.status_code == 404
     assert response["Content-Type"] == "application/json"
     assert error_of(response)["code"] == "not_found"
+
+
+@pytest.mark.django_db
+def test_a_cached_key_stops_working_as_soon_as_it_is_revoked_or_the_partner_suspended(api_client, client_for):
+    from django.core.cache import cache
+
+    other = client_for(scopes=[Scope.MARKET_READ])
+    assert api_client.get("/api/v1/products/").status_code == 200
+    assert other.get("/api/v1/products/").status_code == 200
+    api_key = ApiKey.objects.get(partner=api_client.partner)
+    assert cache.get(f"api-key:{api_key.prefix}") is not None  # the lookup is cached
+
+    partner_services.revoke_key(api_key=api_key, actor=api_client.partner.owner)
+    admin = other.partner.reviewed_by
+    partner_services.suspend_partner(partner=other.partner, reviewer=admin, reason="Spam")
+
+    assert api_client.get("/api/v1/products/").status_code == 401
+    assert other.get("/api/v1/products/").status_code == 403
