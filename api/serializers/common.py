@@ -1,7 +1,18 @@
 """Small shapes several resources share: a place reference, filters every list accepts."""
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+
+
+@extend_schema_field({"type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9]$", "example": "14:00"})
+class LocalTimeField(serializers.TimeField):
+    """A time of day in the commune's time (Asia/Ho_Chi_Minh), ``HH:MM`` — not an RFC 3339 time, which
+    would need a UTC offset."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("format", "%H:%M")
+        super().__init__(**kwargs)
 
 
 class PlaceRefSerializer(serializers.Serializer):

@@ -13,7 +13,7 @@ from tourism.selectors import CARD_RENDITIONS
 
 from ..syndication import rendition_url
 from .base import SyndicatedMixin
-from .common import CommonFilter, PlaceRefSerializer, place_ref
+from .common import CommonFilter, LocalTimeField, PlaceRefSerializer, place_ref
 
 #: the larger card photo the site already renders (so it is prefetched, not made per request)
 CARD_IMAGE_SPEC = CARD_RENDITIONS[-1]
@@ -94,8 +94,8 @@ class UnitSerializer(serializers.Serializer):
 
 
 class StaySerializer(ServiceSerializer):
-    check_in_time = serializers.TimeField(format="%H:%M:%S")
-    check_out_time = serializers.TimeField(format="%H:%M:%S")
+    check_in_time = LocalTimeField()
+    check_out_time = LocalTimeField()
     units = serializers.SerializerMethodField(help_text=_("Rooms and beds taking bookings, cheapest first."))
 
     def get_units(self, obj) -> UnitSerializer(many=True):

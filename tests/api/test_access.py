@@ -285,6 +285,7 @@ def test_one_partner_never_gets_another_partners_cached_answer(api_client, clien
         ("get", "/api/v1/products/18446744073709551616/"),
         ("delete", "/api/v1/partner/subscriptions/%C2%84/"),
         ("post", "/api/v1/partner/deliveries/x/redeliver/"),
+        ("get", "/api/v1/partner/deliveries/a%0Ab/"),
     ],
 )
 def test_addresses_that_name_no_resource_are_a_json_404_even_for_writes(api_client, method, path):

@@ -71,7 +71,7 @@ def test_a_partner_lists_stays_in_english_with_rooms_prices_and_syndication_but_
         ("Room 2", 4, 650_000),
     ]
     assert item["amenities"] == ["wifi", "hot_water"]
-    assert (item["check_in_time"], item["check_out_time"]) == ("14:00:00", "11:00:00")
+    assert (item["check_in_time"], item["check_out_time"]) == ("14:00", "11:00")
     assert (item["booking_mode"], item["cancellation_policy"], item["accepts_pay_on_arrival"]) == (
         "instant",
         "moderate",
