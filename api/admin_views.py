@@ -31,7 +31,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from core.web import Action, action_forms, post_action, refusal_status
 
 from .admin_forms import EmptyForm, ReasonForm, StatusFilterForm, TermsForm, apply_service_error
-from .exceptions import ApiErrorCode, ApiServiceError
+from .exceptions import HTTP_STATUSES, ApiServiceError
 from .models import ApiKey, Partner, PartnerStatus, Scope
 from .quotas import quota_for_tier
 from .services import partners as partner_services
@@ -69,7 +69,6 @@ OFFERED = {
     PartnerStatus.SUSPENDED: ("reinstate", "terms"),
     PartnerStatus.REJECTED: ("approve",),
 }
-ERROR_STATUSES = {ApiErrorCode.PARTNER_ALREADY_REVIEWED: 409}
 
 
 def can_manage_partners(user) -> bool:
@@ -207,7 +206,7 @@ class PartnerView(PartnerAdminMixin, TemplateView):
 
 
 def _error_status(error) -> int:
-    return refusal_status(error, domain_error=ApiServiceError, statuses=ERROR_STATUSES)
+    return refusal_status(error, domain_error=ApiServiceError, statuses=HTTP_STATUSES)
 
 
 class PartnerActionView(PartnerView):

@@ -76,7 +76,8 @@ def api_exception_handler(exc, context):
     if isinstance(exc, ApiServiceError):
         fields = {exc.field: [exc.message]} if exc.field else None
         return Response(
-            error_body(status_code=400, code=str(exc.code), message=exc.message, fields=fields), status=400
+            error_body(status_code=exc.http_status, code=str(exc.code), message=exc.message, fields=fields),
+            status=exc.http_status,
         )
     response = exception_handler(exc, context)
     if response is None:

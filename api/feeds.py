@@ -24,7 +24,7 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape, strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from core.money import format_vnd
 from market.models import Product
@@ -172,7 +172,8 @@ def _page_items(item_kind, model, *, language, places, commune, request) -> list
         if item_kind == ItemKind.GUIDE:
             categories = [page.get_topic_display(), page.get_audience_display()]
             facts = [
-                _("%(minutes)s minutes") % {"minutes": page.minutes_needed},
+                ngettext("%(minutes)s minute", "%(minutes)s minutes", page.minutes_needed)
+                % {"minutes": page.minutes_needed},
                 str(page.get_difficulty_display()),
             ]
         elif item_kind == ItemKind.NEWS:

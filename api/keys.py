@@ -49,16 +49,28 @@ def secret_matches(secret: str, stored_hash: str) -> bool:
 # --- the key lookup, cached ---------------------------------------------------------------------------
 #
 # Every request looks its key up; the row (with its partner) is kept in the shared cache for
-# KEY_CACHE_SECONDS. Every change that matters to access — revoking or rotating a key, approving,
-# suspending, reinstating or changing a partner's terms — forgets the partner's keys after commit, so
-# with a shared cache (Redis) it takes effect on the next request everywhere. (With a per-process cache
-# and several processes, another process may accept a revoked key for up to KEY_CACHE_SECONDS.)
+# KEY_CACHE_SECONDS under the current *key generation*. Every change that matters to access — revoking
+# or rotating a key, approving, suspending, reinstating or changing a partner's terms — moves the
+# generation (now, and again after commit), so every cached row becomes unreachable at once, including
+# one a concurrent request read just before the change and writes to the cache just after it. With a
+# shared cache (Redis) the change takes effect on the next request everywhere.
 
 KEY_CACHE_SECONDS = 60
+GENERATION_KEY = "api-key-generation"
 
 
-def _cache_key(prefix: str) -> str:
-    return f"api-key:{prefix}"
+def _generation() -> int:
+    from django.core.cache import cache
+
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        cache.add(GENERATION_KEY, 1, timeout=None)
+        generation = cache.get(GENERATION_KEY) or 1
+    return int(generation)
+
+
+def _cache_key(prefix: str, generation: int) -> str:
+    return f"api-key:{generation}:{prefix}"
 
 
 def find_key(prefix: str):
@@ -67,31 +79,36 @@ def find_key(prefix: str):
 
     from .models import ApiKey
 
-    api_key = cache.get(_cache_key(prefix))
+    generation = _generation()
+    api_key = cache.get(_cache_key(prefix, generation))
     if api_key is None:
         api_key = ApiKey.objects.select_related("partner").filter(prefix=prefix).first()
         if api_key is not None:
-            cache.set(_cache_key(prefix), api_key, timeout=KEY_CACHE_SECONDS)
+            cache.set(_cache_key(prefix, generation), api_key, timeout=KEY_CACHE_SECONDS)
     return api_key
 
 
 def remember_key(api_key) -> None:
+    """Keep a key whose ``last_used_at`` just moved (under the generation it was read in)."""
     from django.core.cache import cache
 
-    cache.set(_cache_key(api_key.prefix), api_key, timeout=KEY_CACHE_SECONDS)
+    generation = _generation()
+    if cache.get(_cache_key(api_key.prefix, generation)) is not None:
+        cache.set(_cache_key(api_key.prefix, generation), api_key, timeout=KEY_CACHE_SECONDS)
 
 
-def forget_partner_keys(partner_id: int) -> None:
-    """Drop the cached keys of a partner now and again once the current transaction commits (a request
-    in between may have cached the rows as they were before the change)."""
+def _move_generation() -> None:
     from django.core.cache import cache
+
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:
+        cache.set(GENERATION_KEY, 2, timeout=None)
+
+
+def forget_cached_keys() -> None:
+    """Make every cached key row unreachable, now and once the current transaction commits."""
     from django.db import transaction
 
-    from .models import ApiKey
-
-    cache_keys = [
-        _cache_key(prefix)
-        for prefix in ApiKey.objects.filter(partner_id=partner_id).values_list("prefix", flat=True)
-    ]
-    cache.delete_many(cache_keys)
-    transaction.on_commit(lambda: cache.delete_many(cache_keys))
+    _move_generation()
+    transaction.on_commit(_move_generation)

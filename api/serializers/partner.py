@@ -190,9 +190,9 @@ class DeliveryAttemptSerializer(serializers.Serializer):
     duration_ms = serializers.IntegerField()
     status_code = serializers.IntegerField(allow_null=True)
     error = serializers.CharField(allow_blank=True)
-    response_excerpt = serializers.CharField(
-        allow_blank=True, help_text=_("The start of your endpoint's answer.")
-    )
+    # The start of the endpoint's answer is kept for the platform's operators but not shown to the
+    # partner: with DNS rebinding an endpoint could point at an internal service for one request, and
+    # its answer must not travel back to whoever chose the address.
 
 
 class DeliverySerializer(serializers.Serializer):

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from core.events import record_event
 
 from ..exceptions import ApiErrorCode, ApiServiceError
-from ..keys import forget_partner_keys, new_key_material
+from ..keys import forget_cached_keys, new_key_material
 from ..models import ApiKey, Partner, PartnerStatus, Scope, Tier
 
 
@@ -74,7 +74,7 @@ def approve_partner(*, partner: Partner, reviewer, tier: str, scopes, licence_te
         partner.reviewed_by = reviewer
         partner.reviewed_at = timezone.now()
         partner.save()
-        forget_partner_keys(partner.pk)
+        forget_cached_keys()
         record_event(
             "api.partner.approved",
             subject=partner,
@@ -94,7 +94,7 @@ def update_partner_terms(*, partner: Partner, reviewer, tier: str, scopes, licen
         before = {"tier": partner.tier, "scopes": partner.scopes}
         partner.tier, partner.scopes, partner.licence_terms = tier, scopes, licence_terms
         partner.save()
-        forget_partner_keys(partner.pk)
+        forget_cached_keys()
         record_event(
             "api.partner.terms_changed",
             subject=partner,
@@ -118,7 +118,7 @@ def _set_status(*, partner: Partner, reviewer, status: str, reason: str, event: 
         partner.reviewed_by = reviewer
         partner.reviewed_at = timezone.now()
         partner.save()
-        forget_partner_keys(partner.pk)
+        forget_cached_keys()
         record_event(event, subject=partner, actor=reviewer, payload={"reason": reason})
     return partner
 
@@ -159,12 +159,13 @@ def reinstate_partner(*, partner: Partner, reviewer) -> Partner:
 
 def issue_key(*, partner: Partner, actor, name: str = "") -> tuple[ApiKey, str]:
     """A new key for an approved partner. Returns the row and the whole key, which is never shown again."""
-    if partner.status != PartnerStatus.APPROVED:
-        raise ApiServiceError(
-            ApiErrorCode.PARTNER_NOT_APPROVED, _("Keys are issued once the partner has been approved.")
-        )
     full_key, prefix, secret_hash = new_key_material()
     with transaction.atomic():
+        partner = Partner.objects.select_for_update().get(pk=partner.pk)
+        if partner.status != PartnerStatus.APPROVED:
+            raise ApiServiceError(
+                ApiErrorCode.PARTNER_NOT_APPROVED, _("Keys are issued once the partner has been approved.")
+            )
         api_key = ApiKey.objects.create(
             partner=partner, name=name, prefix=prefix, secret_hash=secret_hash, created_by=actor
         )
@@ -178,7 +179,7 @@ def revoke_key(*, api_key: ApiKey, actor) -> ApiKey:
         if api_key.revoked_at is None:
             api_key.revoked_at = timezone.now()
             api_key.save(update_fields=["revoked_at"])
-            forget_partner_keys(api_key.partner_id)
+            forget_cached_keys()
             record_event(
                 "api.key.revoked", subject=api_key.partner, actor=actor, payload={"prefix": api_key.prefix}
             )

@@ -17,7 +17,7 @@ from core.events import record_event
 from core.net import UnsafeURL, check_public_url
 
 from ..exceptions import ApiErrorCode, ApiServiceError
-from ..models import DeliveryStatus, ItemKind, PartnerStatus, Scope, Subscription, WebhookDelivery
+from ..models import DeliveryStatus, ItemKind, Partner, PartnerStatus, Scope, Subscription, WebhookDelivery
 
 LANGUAGES = ("vi", "en")
 MAX_SUBSCRIPTIONS_PER_PARTNER = 20
@@ -112,6 +112,9 @@ def create_subscription(*, partner, actor, endpoint_url: str, name: str = "", **
     endpoint_url = check_endpoint(endpoint_url)
     cleaned = _clean_filters(filters)
     with transaction.atomic():
+        # the partner row serialises two creations racing for the last free place
+        partner = Partner.objects.select_for_update().get(pk=partner.pk)
+        _check_partner(partner)
         if Subscription.objects.filter(partner=partner).count() >= MAX_SUBSCRIPTIONS_PER_PARTNER:
             raise ApiServiceError(
                 ApiErrorCode.INVALID_FILTER,
@@ -133,10 +136,12 @@ def create_subscription(*, partner, actor, endpoint_url: str, name: str = "", **
 def update_subscription(*, subscription: Subscription, actor, **changes) -> Subscription:
     """Change the endpoint, name or filters; a new endpoint re-enables a disabled subscription."""
     _check_partner(subscription.partner)
+    # the address is resolved (DNS) before any row is locked
+    new_endpoint = check_endpoint(changes["endpoint_url"]) if "endpoint_url" in changes else None
     with transaction.atomic():
         subscription = Subscription.objects.select_for_update().get(pk=subscription.pk)
-        if "endpoint_url" in changes and changes["endpoint_url"] != subscription.endpoint_url:
-            subscription.endpoint_url = check_endpoint(changes["endpoint_url"])
+        if new_endpoint is not None and new_endpoint != subscription.endpoint_url:
+            subscription.endpoint_url = new_endpoint
             subscription.is_active, subscription.disabled_at, subscription.disabled_reason = True, None, ""
         if "name" in changes:
             subscription.name = changes["name"]

@@ -122,7 +122,8 @@ class ApiViewMixin:
             self._etag = etag_for(
                 caller=self._caller(request),
                 language=self._language,
-                full_path=request.get_full_path(),
+                # scheme and host too: answers carry absolute addresses
+                full_path=request.build_absolute_uri(),
                 accept=request.META.get("HTTP_ACCEPT", ""),
             )
             if is_not_modified(request, etag=self._etag, modified=self._modified):

@@ -26,6 +26,7 @@ from django.utils import translation
 from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.utils.xmlutils import SimplerXMLGenerator
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
@@ -161,7 +162,8 @@ def find_guide(page_id: int, *, language: str, places, request=None) -> Embeddab
     with translation.override(language):
         facts = [
             str(page.get_topic_display()),
-            _("%(minutes)s minutes") % {"minutes": page.minutes_needed},
+            ngettext("%(minutes)s minute", "%(minutes)s minutes", page.minutes_needed)
+            % {"minutes": page.minutes_needed},
         ]
     return Embeddable(
         kind="guide",
@@ -321,7 +323,7 @@ def content_security_policy(request, *, stylesheet: str, photo: dict | None) -> 
 def embed_card(request, kind: str, key: str):
     language = request.GET.get("lang", settings.LANGUAGE_CODE)
     if language not in LANGUAGES:
-        return HttpResponseBadRequest("lang: use vi or en.", content_type="text/plain; charset=utf-8")
+        return HttpResponseBadRequest(_("lang: use vi or en."), content_type="text/plain; charset=utf-8")
     with translation.override(language):
         item = find(kind, key, language=language, request=request)
         if item is None:
@@ -446,14 +448,18 @@ def _plain(status_class, message: str):
 def oembed(request):
     response_format = request.GET.get("format") or "json"
     if response_format not in ("json", "xml"):
-        return HttpResponse("format: use json or xml.", status=501, content_type="text/plain; charset=utf-8")
+        return HttpResponse(
+            _("format: use json or xml."), status=501, content_type="text/plain; charset=utf-8"
+        )
     url = request.GET.get("url", "").strip()
     if not url:
-        return _plain(HttpResponseBadRequest, "url: the address of the page to embed is required.")
+        return _plain(HttpResponseBadRequest, _("url: the address of the page to embed is required."))
     try:
         maxwidth, maxheight = _dimension(request, "maxwidth"), _dimension(request, "maxheight")
     except ValueError as error:
-        return _plain(HttpResponseBadRequest, f"{error}: a whole number of pixels, at least 1.")
+        return _plain(
+            HttpResponseBadRequest, _("%(name)s: a whole number of pixels, at least 1.") % {"name": error}
+        )
     target = resolve_target(url, request)
     item = find_target(target, request) if target is not None else None
     if item is None:

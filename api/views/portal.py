@@ -25,7 +25,7 @@ from core.web import Action, post_action, private_area, refusal_status, submitte
 from market.models import Category
 from village.models import Topic
 
-from ..exceptions import ApiErrorCode, ApiServiceError
+from ..exceptions import HTTP_STATUSES, ApiServiceError
 from ..forms import EmptyForm, KeyForm, RegistrationForm, SubscriptionForm, apply_service_error
 from ..models import (
     ApiKey,
@@ -50,12 +50,6 @@ LOG_LIMIT = 50
 TOP_LINKS = 20
 CHART_HEIGHT = 100
 CHART_BAR_STEP = 10
-ERROR_STATUSES = {
-    ApiErrorCode.PARTNER_NOT_APPROVED: 403,
-    ApiErrorCode.PARTNER_ALREADY_REVIEWED: 409,
-    ApiErrorCode.KEY_REVOKED: 409,
-    ApiErrorCode.SUBSCRIPTION_DISABLED: 409,
-}
 SUBSCRIPTION_FIELD_MAP = {"categories": "product_categories"}
 SUBSCRIPTION_ACTIONS = {
     "pause": Action(EmptyForm, gettext_lazy("Paused: no events are sent until you resume.")),
@@ -66,7 +60,7 @@ partner_area = private_area  # logged-in users only, never cached (no-store)
 
 
 def _error_status(error) -> int:
-    return refusal_status(error, domain_error=ApiServiceError, statuses=ERROR_STATUSES)
+    return refusal_status(error, domain_error=ApiServiceError, statuses=HTTP_STATUSES)
 
 
 def current_partner(user) -> Partner | None:

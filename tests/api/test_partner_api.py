@@ -21,6 +21,7 @@ from api.models import (
 )
 from api.services import subscriptions as subscription_services
 from api.views.links import count_click
+from core.models import Event
 from tests import factories
 from tests.api.conftest import client_with_key, make_partner
 
@@ -399,10 +400,13 @@ def test_a_disabled_subscription_cannot_redeliver(api_client):
     delivery = make_delivery(subscription, status=DeliveryStatus.REFUSED, attempts=[410])
     Subscription.objects.filter(pk=subscription.pk).update(is_active=False, disabled_reason="410 Gone")
 
+    events_before = Event.objects.count()
+
     response = api_client.post(f"/api/v1/partner/deliveries/{delivery.pk}/redeliver/")
 
-    assert response.status_code == 400 and error_of(response)["code"] == "subscription_disabled"
+    assert response.status_code == 409 and error_of(response)["code"] == "subscription_disabled"
     assert WebhookDelivery.objects.count() == 1
+    assert Event.objects.count() == events_before
 
 
 @pytest.mark.django_db
