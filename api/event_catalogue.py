@@ -70,14 +70,7 @@ from .matching import MatchableItem
 from .places import COMMUNE_DEPTH, PROVINCE_DEPTH, page_url
 from .syndication import absolute_url, attribution_line, licence_of
 
-CHANGES = ("published", "updated", "unpublished", "availability_changed")
 PAGE_MODELS = {"guide": GuidePage, "news": NewsPage, "notice": NoticePage, "event": EventPage}
-LISTING_KINDS = tuple(ServiceKind.values)
-#: every webhook type a partner may receive (documented in the API guide)
-WEBHOOK_TYPES = tuple(
-    [f"{kind}.{change}" for kind in PAGE_MODELS for change in ("published", "updated", "unpublished")]
-    + [f"{kind}.{change}" for kind in ("product", *LISTING_KINDS) for change in CHANGES]
-)
 PRODUCT_REVIEW_FIELDS = {"name_vi", "name_en", "description_vi", "description_en", "category"}
 
 

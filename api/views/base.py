@@ -55,14 +55,6 @@ def answer_cache_key(etag: str) -> str:
     return f"api-answer:{etag.strip(chr(34))}"
 
 
-class LanguageFilter(serializers.Serializer):
-    lang = serializers.ChoiceField(
-        choices=LANGUAGE_CODES,
-        required=False,
-        help_text=_("Language of the answer (vi or en); otherwise Accept-Language decides."),
-    )
-
-
 def requested_language(request) -> str:
     raw = request.query_params.get("lang")
     if raw is not None:

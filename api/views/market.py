@@ -46,6 +46,20 @@ class PlacesMixin:
             self._filters = serializer.validated_data
         return self._filters
 
+    def filter_by_product(self, queryset, filters: dict):
+        """The filters of what hangs off a product (lots, reviews): its place, the product, the producer,
+        and ``updated_since`` on the row's creation (lots and reviews are not edited)."""
+        page_ids = self.commune_page_ids(filters)
+        if page_ids is not None:
+            queryset = queryset.filter(product__commune_id__in=page_ids)
+        if "product" in filters:
+            queryset = queryset.filter(product_id=filters["product"])
+        if "producer" in filters:
+            queryset = queryset.filter(product__producer_id=filters["producer"])
+        if "updated_since" in filters:
+            queryset = queryset.filter(created_at__gte=filters["updated_since"])
+        return queryset
+
     def commune_page_ids(self, filters: dict) -> list[int] | None:
         """Page ids (every language) of the communes the ``province``/``commune`` filters allow."""
         places = self.places()
@@ -152,16 +166,7 @@ class LotViewSet(PlacesMixin, ReadOnlyApiViewSet):
         return Lot.objects.filter(product__in=Product.objects.listed()).select_related("product__producer")
 
     def apply_filters(self, queryset, filters):
-        page_ids = self.commune_page_ids(filters)
-        if page_ids is not None:
-            queryset = queryset.filter(product__commune_id__in=page_ids)
-        if "product" in filters:
-            queryset = queryset.filter(product_id=filters["product"])
-        if "producer" in filters:
-            queryset = queryset.filter(product__producer_id=filters["producer"])
-        if "updated_since" in filters:
-            queryset = queryset.filter(created_at__gte=filters["updated_since"])
-        return queryset
+        return self.filter_by_product(queryset, filters)
 
 
 @extend_schema_view(
@@ -181,15 +186,7 @@ class ReviewViewSet(PlacesMixin, ReadOnlyApiViewSet):
         return Review.objects.filter(product__in=Product.objects.listed()).select_related("product")
 
     def apply_filters(self, queryset, filters):
-        page_ids = self.commune_page_ids(filters)
-        if page_ids is not None:
-            queryset = queryset.filter(product__commune_id__in=page_ids)
-        if "product" in filters:
-            queryset = queryset.filter(product_id=filters["product"])
-        if "producer" in filters:
-            queryset = queryset.filter(product__producer_id=filters["producer"])
+        queryset = self.filter_by_product(queryset, filters)
         if "minimum_rating" in filters:
             queryset = queryset.filter(rating__gte=filters["minimum_rating"])
-        if "updated_since" in filters:
-            queryset = queryset.filter(created_at__gte=filters["updated_since"])
         return queryset
