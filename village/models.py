@@ -12,6 +12,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import strip_tags
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList, TabbedInterface
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
@@ -713,3 +714,194 @@ class CommuneWorkspace(models.Model):
 
     def __str__(self) -> str:
         return self.collection.name
+
+
+# --- digital-village indicators ----------------------------------------------------------------------
+# The national programme measures communes by how digital they are. Definitions say what is measured
+# (and whether a person enters it or the platform computes it); values are per commune and period,
+# keyed by the commune's Vietnamese page (one id in every language). Services in village.indicators.
+
+
+class IndicatorUnit(models.TextChoices):
+    PERCENT = "percent", _("percent")
+    COUNT = "count", _("count")
+    PER_100_HOUSEHOLDS = "per_100_households", _("per 100 households")
+
+
+class IndicatorDirection(models.TextChoices):
+    HIGHER_IS_BETTER = "higher", _("higher is better")
+    LOWER_IS_BETTER = "lower", _("lower is better")
+
+
+class IndicatorSource(models.TextChoices):
+    MANUAL = "manual", _("entered by the commune office")
+    COMPUTED = "computed", _("computed by the platform")
+
+
+class Periodicity(models.TextChoices):
+    MONTHLY = "monthly", _("monthly")
+    QUARTERLY = "quarterly", _("quarterly")
+
+
+def _is_english(language: str | None) -> bool:
+    return (language or get_language() or "vi").startswith("en")
+
+
+class IndicatorDefinition(models.Model):
+    """One digital-village indicator: what it measures, in which unit, how often, and from where."""
+
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    name_vi = models.CharField(_("name (Vietnamese)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    unit = models.CharField(_("unit"), max_length=24, choices=IndicatorUnit.choices)
+    direction = models.CharField(
+        _("direction"),
+        max_length=8,
+        choices=IndicatorDirection.choices,
+        default=IndicatorDirection.HIGHER_IS_BETTER,
+    )
+    source = models.CharField(_("source"), max_length=10, choices=IndicatorSource.choices)
+    computed_key = models.CharField(
+        _("computed by"),
+        max_length=80,
+        blank=True,
+        help_text=_("The key of the computed indicator in the platform's registry; empty for manual ones."),
+    )
+    periodicity = models.CharField(
+        _("periodicity"), max_length=10, choices=Periodicity.choices, default=Periodicity.MONTHLY
+    )
+    method_vi = models.TextField(_("method (Vietnamese)"), blank=True)
+    method_en = models.TextField(_("method (English)"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("shown"), default=True)
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(source="manual", computed_key="")
+                    | (models.Q(source="computed") & ~models.Q(computed_key=""))
+                ),
+                name="indicator_computed_key_iff_computed",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    def name(self, language: str | None = None) -> str:
+        return self.name_en if _is_english(language) and self.name_en else self.name_vi
+
+    def method(self, language: str | None = None) -> str:
+        return self.method_en if _is_english(language) and self.method_en else self.method_vi
+
+    @property
+    def is_percent(self) -> bool:
+        return self.unit == IndicatorUnit.PERCENT
+
+
+class IndicatorTarget(models.Model):
+    """A national target for an indicator, to be reached by the end of ``year``."""
+
+    indicator = models.ForeignKey(IndicatorDefinition, on_delete=models.CASCADE, related_name="targets")
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    value = models.DecimalField(_("target"), max_digits=14, decimal_places=2)
+    source_note = models.CharField(_("source of the target"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["indicator", "year"]
+        verbose_name = _("indicator target")
+        verbose_name_plural = _("indicator targets")
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "year"], name="one_target_per_indicator_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} {self.year}: {self.value}"
+
+
+class IndicatorValue(models.Model):
+    """The value of an indicator for one commune and one period (the period's first day).
+
+    Manual values carry who entered them and the evidence; every entry and correction is kept in
+    :class:`IndicatorValueChange`. Computed values carry when they were computed.
+    """
+
+    indicator = models.ForeignKey(IndicatorDefinition, on_delete=models.PROTECT, related_name="values")
+    commune = models.ForeignKey(settings.COMMUNE_MODEL, on_delete=models.CASCADE, related_name="+")
+    period_start = models.DateField(_("period"))
+    value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
+    evidence = models.TextField(_("evidence"), blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    computed_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["indicator", "commune", "period_start"]
+        verbose_name = _("indicator value")
+        verbose_name_plural = _("indicator values")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "commune", "period_start"], name="one_value_per_commune_period"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["commune", "indicator", "period_start"], name="indicator_value_lookup")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} {self.commune_id} {self.period_start}: {self.value}"
+
+
+class IndicatorValueChange(models.Model):
+    """One entry or correction of a manual value (append-only history)."""
+
+    value = models.ForeignKey(IndicatorValue, on_delete=models.CASCADE, related_name="changes")
+    previous = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    new = models.DecimalField(max_digits=14, decimal_places=2)
+    evidence = models.TextField(blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        verbose_name = _("indicator value change")
+        verbose_name_plural = _("indicator value changes")
+
+    def __str__(self) -> str:
+        return f"{self.previous} → {self.new} ({self.changed_at:%Y-%m-%d})"
+
+
+class GuideVote(models.Model):
+    """A visitor's answer to "Was this guide helpful?" — one per visitor and guide, in any language.
+
+    ``visitor`` is a keyed hash of the visitor's random cookie id (no login, no personal data).
+    """
+
+    guide_key = models.UUIDField(_("guide"), help_text=_("The translation key of the guide chapter."))
+    guide = models.ForeignKey(GuidePage, on_delete=models.CASCADE, related_name="+")
+    commune = models.ForeignKey(settings.COMMUNE_MODEL, on_delete=models.CASCADE, related_name="+")
+    visitor = models.CharField(max_length=64)
+    helpful = models.BooleanField()
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("guide vote")
+        verbose_name_plural = _("guide votes")
+        constraints = [
+            models.UniqueConstraint(fields=["guide_key", "visitor"], name="one_vote_per_visitor_guide")
+        ]
+        indexes = [models.Index(fields=["commune", "created_at"], name="guide_vote_commune_time")]
+
+    def __str__(self) -> str:
+        return f"{self.guide_key}: {'yes' if self.helpful else 'no'}"
