@@ -47,6 +47,7 @@ urlpatterns += i18n_patterns(
     path("my/bookings/", include("tourism.guest_urls")),
     path("stays/", include("tourism.urls")),
     path("partners/", include("api.portal_urls")),
+    path("indicators/", include("village.indicators.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )
