@@ -93,3 +93,13 @@ def moderator_b(site_tree):
 @pytest.fixture
 def superuser(db):
     return factories.make_user("root@example.org", superuser=True)
+
+
+@pytest.fixture
+def indicator_catalogue(db):
+    """The seeded indicator definitions and targets (a data migration makes them; a flush removes them)."""
+    from village.indicators.catalogue import seed
+    from village.models import IndicatorDefinition, IndicatorTarget
+
+    seed(IndicatorDefinition, IndicatorTarget)
+    return {definition.code: definition for definition in IndicatorDefinition.objects.all()}
