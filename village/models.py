@@ -22,6 +22,7 @@ from wagtail.models import Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from core.registries import indicators as computed_indicators
 from core.text import ascii_slug, folded_words
 
 from .blocks import ArticleStreamBlock, GuideStreamBlock
@@ -791,6 +792,20 @@ class IndicatorDefinition(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+    def clean(self):
+        super().clean()
+        if self.source == IndicatorSource.COMPUTED and self.computed_key not in computed_indicators:
+            raise ValidationError(
+                {
+                    "computed_key": _("No computed indicator is registered as %(key)s.")
+                    % {"key": self.computed_key}
+                }
+            )
+        if self.source == IndicatorSource.MANUAL and self.computed_key:
+            raise ValidationError(
+                {"computed_key": _("A manual indicator is not computed: leave this empty.")}
+            )
 
     def name(self, language: str | None = None) -> str:
         return self.name_en if _is_english(language) and self.name_en else self.name_vi
