@@ -22,6 +22,9 @@ def _write_webhook_outbox(event) -> None:
 
 
 def register() -> None:
+    from . import indicators
+
+    indicators.register()
     event_handlers.register(
         "api.content_clock", EventHandler(pattern="*", handler=_advance_clock_after_commit)
     )

@@ -1,4 +1,5 @@
-"""What market registers with the floors below: searchable products (site search) and orders as payables."""
+"""What market registers with the floors below: searchable products (site search), orders as payables and
+the commune's computed market indicators."""
 
 from urllib.parse import urlencode
 
@@ -8,12 +9,14 @@ from django.utils.translation import gettext_lazy as _
 
 from core.money import format_vnd
 from core.registries import (
+    ComputedIndicator,
     EventHandler,
     Payable,
     PeriodicJob,
     Searchable,
     SearchHit,
     event_handlers,
+    indicators,
     payables,
     periodic_jobs,
     searchables,
@@ -49,6 +52,7 @@ def enqueue_order_email(event) -> None:
 
 
 def register() -> None:
+    from . import indicators as market_indicators
     from .services import payments as order_payments
     from .tasks import release_expired_holds_task
 
@@ -70,3 +74,13 @@ def register() -> None:
         "market.product",
         Searchable(label=_("Products"), search=search_products, more_url=catalogue_search_url, order=20),
     )
+    for key, label, unit, compute in (
+        ("market.producers_online", _("Producers selling online"), "producers",
+         market_indicators.producers_online),
+        ("market.products_online", _("Products online"), "products", market_indicators.products_online),
+        ("market.ocop_products_online", _("OCOP 3-star+ products online"), "%",
+         market_indicators.ocop_products_online),
+        ("market.orders_paid_digitally", _("Orders paid digitally"), "%",
+         market_indicators.orders_paid_digitally),
+    ):  # fmt: skip
+        indicators.register(key, ComputedIndicator(key=key, label=label, unit=unit, compute=compute))

@@ -11,10 +11,18 @@ class VillageConfig(AppConfig):
     def ready(self):
         from wagtail.signals import page_published, page_unpublished
 
+        from core.registries import PeriodicJob, periodic_jobs
+
         from . import services
+        from .indicators import computed
+        from .indicators.tasks import recompute_indicators_task
 
         # Wagtail announces publishing only through these signals (whether an editor publishes or a
         # moderator approves a workflow). This one adapter turns them into an explicit service call;
         # no other flow is driven by signals (docs/adr/0002-wagtail-publish-adapter.md).
         page_published.connect(services.page_published_adapter, dispatch_uid="village-page-published")
         page_unpublished.connect(services.page_unpublished_adapter, dispatch_uid="village-page-unpublished")
+        computed.register()
+        periodic_jobs.register(
+            "village.recompute-indicators", PeriodicJob(recompute_indicators_task, every_seconds=3600)
+        )
