@@ -30,6 +30,7 @@ demo: migrate
 	$(MANAGE) load_market_demo
 	$(MANAGE) load_tourism_demo
 	$(MANAGE) load_api_demo
+	$(MANAGE) load_indicator_demo
 
 ## make run: install, migrate SQLite, load the demo, print the logins, serve on :8000 with a task worker
 ## and the periodic scheduler (expired stock holds, stale payments)
