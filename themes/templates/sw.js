@@ -6,8 +6,9 @@
 var STATIC_CACHE = "svp-static-{{ version }}";
 var PAGE_CACHE = "svp-pages-v1";
 var MAX_PAGES = 60;
-/* Pages with personal data (a shop's orders, a buyer's cart, checkout and orders) are never stored. */
-var PRIVATE = /^\/(vi|en)\/(my\/|market\/(cart|checkout|my-orders)\/)/;
+/* Pages with personal data (a shop's orders, a buyer's cart, checkout and orders, the commune office's entries)
+   are never stored. */
+var PRIVATE = /^\/(vi|en)\/(my\/|market\/(cart|checkout|my-orders)\/|indicators\/office\/)/;
 var PRECACHE = {{ precache|safe }};
 
 self.addEventListener("install", function (event) {
