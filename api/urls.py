@@ -5,7 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import SimpleRouter
 
 from . import errors
-from .views import auth, bookings, content, market, orders, partner, tourism
+from .views import auth, bookings, content, indicators, market, orders, partner, tourism
 
 router = SimpleRouter()
 router.register("provinces", content.ProvinceViewSet, basename="province")
@@ -22,6 +22,9 @@ router.register("reviews", market.ReviewViewSet, basename="review")
 # tourism (tourism:read) and a person's orders and bookings (person's token)
 router.register("stays", tourism.StayViewSet, basename="stay")
 router.register("experiences", tourism.ExperienceViewSet, basename="experience")
+# digital-village indicators (indicators:read): values first, so "values" is not read as a code
+router.register("indicators/values", indicators.IndicatorValueViewSet, basename="indicator-value")
+router.register("indicators", indicators.IndicatorViewSet, basename="indicator")
 router.register("orders", orders.OrderViewSet, basename="order")
 router.register("bookings", bookings.BookingViewSet, basename="booking")
 # the partner's own subscriptions and webhook deliveries (partner key with the webhooks scope)

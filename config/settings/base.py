@@ -151,6 +151,8 @@ else:
 
 # Whole-page cache for anonymous visitors of public pages, in seconds (0 disables it).
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
+# New "Was this guide helpful?" answers accepted per IP address and hour (more are refused with 429).
+GUIDE_VOTES_PER_IP_PER_HOUR = env_int("GUIDE_VOTES_PER_IP_PER_HOUR", 30)
 
 # --- background work ------------------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -266,6 +268,8 @@ SPECTACULAR_SETTINGS = {
         "BookingStatusEnum": "tourism.models.BookingStatus",
         "SpokenLanguageEnum": "tourism.models.Language",
         "EventKindEnum": "village.models.EventKind",
+        "IndicatorUnitEnum": "village.models.IndicatorUnit",
+        "UnitEnum": "market.models.Unit",
         "ProducerKindEnum": "market.models.ProducerKind",
         "DeliveryStatusEnum": "api.models.DeliveryStatus",
         "ContentLanguageEnum": [("vi", "vi"), ("en", "en")],
@@ -302,6 +306,10 @@ API_PLATFORM_NAME = env_str("API_PLATFORM_NAME", "Làng số")
 API_WEBHOOK_TIMEOUT_SECONDS = env_int("API_WEBHOOK_TIMEOUT_SECONDS", 10)
 API_WEBHOOK_RETRY_HOURS = env_int("API_WEBHOOK_RETRY_HOURS", 24)
 API_WEBHOOK_ALLOW_PRIVATE = env_bool("API_WEBHOOK_ALLOW_PRIVATE", False)
+# Open data: the licence of the indicator downloads (/<lang>/indicators/data.csv|json) and of
+# /api/v1/indicators/values/.
+OPEN_DATA_LICENCE = env_str("OPEN_DATA_LICENCE", "CC BY 4.0")
+OPEN_DATA_LICENCE_URL = env_str("OPEN_DATA_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/")
 
 # --- market ---------------------------------------------------------------------------------------
 # Minutes a checkout holds stock unpaid (bank transfer; card payments hold at least the Stripe session
