@@ -868,7 +868,8 @@ class IndicatorValue(models.Model):
             )
         ]
         indexes = [
-            models.Index(fields=["commune", "indicator", "period_start"], name="indicator_value_lookup")
+            models.Index(fields=["commune", "indicator", "period_start"], name="indicator_value_lookup"),
+            models.Index(fields=["updated_at"], name="indicator_value_updated"),
         ]
 
     def __str__(self) -> str:

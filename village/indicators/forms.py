@@ -16,6 +16,10 @@ class IndicatorEntryForm(forms.Form):
     value = forms.CharField(label=_("Value"), required=False, max_length=32)
     evidence = forms.CharField(
         label=_("Evidence (where the figure comes from)"),
+        help_text=_(
+            "Published with the figure on the commune's dashboard: name the report or document, never a "
+            "villager's name or phone number."
+        ),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),

@@ -13,6 +13,8 @@ from django.conf import settings
 from django.db.models import Max, Prefetch
 from django.utils.translation import get_language
 
+from core.models import Event
+
 from ..models import (
     CommunePage,
     IndicatorDefinition,
@@ -22,6 +24,7 @@ from ..models import (
     ProvincePage,
 )
 from . import periods
+from .services import RECOMPUTED_EVENT
 
 #: within this share of the target a value is "near" (amber), beyond it "behind" (red)
 NEAR_SHARE = Decimal("0.8")
@@ -201,4 +204,7 @@ def last_updated(rows: list[dict]) -> datetime | None:
 
 
 def values_last_updated():
-    return IndicatorValue.objects.aggregate(latest=Max("updated_at"))["latest"]
+    """When the open data last changed: the newest value, or a recompute that removed values."""
+    latest = IndicatorValue.objects.aggregate(latest=Max("updated_at"))["latest"]
+    removed = Event.objects.filter(name=RECOMPUTED_EVENT).aggregate(latest=Max("occurred_at"))["latest"]
+    return max((moment for moment in (latest, removed) if moment is not None), default=None)

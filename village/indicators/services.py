@@ -6,17 +6,19 @@ an event. Computed values come from ``core.registries.indicators``: the periodic
 current and the previous period, ``manage.py recompute_indicators`` any range on demand.
 """
 
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.acting import is_logged_in
 from accounts.models import Role
+from core.cache import bump_page_cache
 from core.events import record_event
 from core.registries import indicators as computed_indicators
 
@@ -30,6 +32,12 @@ from ..models import (
     IndicatorValueChange,
 )
 from . import periods
+
+logger = logging.getLogger(__name__)
+
+#: recorded for a commune when a recompute changed or removed any of its values (deletions leave no row
+#: behind, so open-data freshness and the API's content clock learn of them from this event)
+RECOMPUTED_EVENT = "village.indicators.recomputed"
 
 OFFICE_ROLES = (Role.COMMUNE_EDITOR, Role.COMMUNE_MODERATOR, Role.DIGITAL_TEAM)
 MAX_VALUE = Decimal("999999999999.99")
@@ -120,16 +128,24 @@ def record_value(
         return row
     now = timezone.now()
     if row is None:
-        row = IndicatorValue.objects.create(
-            indicator=indicator, commune=commune, period_start=start, value=number, evidence=evidence,
-            entered_by=user, updated_at=now,
-        )  # fmt: skip
-    else:
+        try:
+            with transaction.atomic():
+                row = IndicatorValue.objects.create(
+                    indicator=indicator, commune=commune, period_start=start, value=number,
+                    evidence=evidence, entered_by=user, updated_at=now,
+                )  # fmt: skip
+        except IntegrityError:  # a colleague saved the same period a moment ago: theirs is corrected
+            row = IndicatorValue.objects.select_for_update().get(
+                indicator=indicator, commune=commune, period_start=start
+            )
+            previous = row.value
+    if previous is not None:
         row.value, row.evidence, row.entered_by, row.updated_at = number, evidence, user, now
         row.save(update_fields=["value", "evidence", "entered_by", "updated_at"])
     IndicatorValueChange.objects.create(
         value=row, previous=previous, new=number, evidence=evidence, changed_by=user, changed_at=now
     )
+    transaction.on_commit(bump_page_cache)  # the dashboards are whole-page cached for visitors
     record_event(
         "village.indicator.corrected" if previous is not None else "village.indicator.entered",
         subject=row,
@@ -152,6 +168,7 @@ def record_value(
 class RecomputeResult:
     written: int
     removed: int
+    failed: int = 0
 
 
 def computed_definitions(codes: Iterable[str] | None = None) -> list[IndicatorDefinition]:
@@ -172,30 +189,67 @@ def recompute(
 ) -> RecomputeResult:
     """Compute the computed indicators of ``communes`` for the last ``periods_back`` periods up to now.
 
-    A value the domain cannot give (``None``: e.g. no booking to cancel) removes a stored one.
+    Only a changed value is written (``updated_at`` says when a figure last changed, which
+    ``updated_since`` and ``Last-Modified`` rely on). A value the domain cannot give (``None``: e.g. no
+    booking to cancel) removes a stored one. One indicator failing for one commune is logged and
+    counted, and the others go on. A commune whose values changed gets a ``RECOMPUTED_EVENT``.
     """
     definitions = computed_definitions(codes)
     communes = list(communes if communes is not None else canonical_communes())
-    written = removed = 0
-    now = timezone.now()
+    written = removed = failed = 0
     for index, commune in enumerate(communes, start=1):
+        changed = gone = 0
         for definition in definitions:
-            compute = computed_indicators.get(definition.computed_key).compute
-            for start in periods.last_periods(definition.periodicity, periods_back, on=on):
-                raw = compute(commune.pk, start, periods.period_end(start, definition.periodicity))
-                if raw is None:
-                    removed += IndicatorValue.objects.filter(
-                        indicator=definition, commune=commune, period_start=start
-                    ).delete()[0]
-                    continue
-                value = Decimal(str(raw)).quantize(Decimal("0.01"))
-                IndicatorValue.objects.update_or_create(
-                    indicator=definition,
-                    commune=commune,
-                    period_start=start,
-                    defaults={"value": value, "computed_at": now, "updated_at": now, "evidence": ""},
-                )
-                written += 1
+            try:
+                with transaction.atomic():
+                    counts = _recompute_one(commune, definition, periods_back, on)
+            except Exception:
+                failed += 1
+                logger.exception("indicator %s failed for commune %s", definition.code, commune.pk)
+                continue
+            changed += counts[0]
+            gone += counts[1]
+        if changed or gone:
+            record_event(
+                RECOMPUTED_EVENT, commune_id=commune.pk, payload={"written": changed, "removed": gone}
+            )
+            transaction.on_commit(bump_page_cache)
+        written += changed
+        removed += gone
         if progress is not None:
             progress(index, len(communes))
-    return RecomputeResult(written=written, removed=removed)
+    return RecomputeResult(written=written, removed=removed, failed=failed)
+
+
+def _recompute_one(commune, definition, periods_back: int, on: date | None) -> tuple[int, int]:
+    compute = computed_indicators.get(definition.computed_key).compute
+    starts = periods.last_periods(definition.periodicity, periods_back, on=on)
+    stored = {
+        row.period_start: row
+        for row in IndicatorValue.objects.filter(
+            indicator=definition, commune=commune, period_start__in=starts
+        )
+    }
+    written = removed = 0
+    now = timezone.now()
+    for start in starts:
+        raw = compute(commune.pk, start, periods.period_end(start, definition.periodicity))
+        row = stored.get(start)
+        if raw is None:
+            if row is not None:
+                row.delete()
+                removed += 1
+            continue
+        value = Decimal(str(raw)).quantize(Decimal("0.01"))
+        if row is None:
+            IndicatorValue.objects.create(
+                indicator=definition, commune=commune, period_start=start, value=value, computed_at=now,
+                updated_at=now,
+            )  # fmt: skip
+        elif row.value != value:
+            row.value, row.computed_at, row.updated_at = value, now, now
+            row.save(update_fields=["value", "computed_at", "updated_at"])
+        else:
+            continue
+        written += 1
+    return written, removed
