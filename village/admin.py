@@ -3,18 +3,10 @@ read-only view of the values and their history. Values are entered on the commun
 (``/<lang>/indicators/office/``) or computed; the admin never edits them by hand."""
 
 from django.contrib import admin
-from django.core.exceptions import ValidationError
-from django.utils.translation import gettext_lazy as _
 
-from core.registries import indicators as computed_indicators
+from core.admin import ReadOnlyAdmin
 
-from .models import (
-    IndicatorDefinition,
-    IndicatorSource,
-    IndicatorTarget,
-    IndicatorValue,
-    IndicatorValueChange,
-)
+from .models import IndicatorDefinition, IndicatorTarget, IndicatorValue, IndicatorValueChange
 
 
 class IndicatorTargetInline(admin.TabularInline):
@@ -32,24 +24,6 @@ class IndicatorDefinitionAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         # Values are stored under the code and the period kind: changing them would orphan history.
         return ("code", "source", "computed_key", "periodicity") if obj is not None else ()
-
-    def save_model(self, request, obj, form, change):
-        if obj.source == IndicatorSource.COMPUTED and obj.computed_key not in computed_indicators:
-            raise ValidationError(
-                _("No computed indicator is registered as %(key)s.") % {"key": obj.computed_key}
-            )
-        super().save_model(request, obj, form, change)
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(IndicatorValue)
