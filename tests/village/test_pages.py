@@ -181,7 +181,8 @@ def test_robots_sitemap_service_worker_and_offline_page(site_tree, client):
     assert worker["Service-Worker-Allowed"] == "/"
     assert worker["Content-Type"] == "application/javascript"
     assert b"svp-pages-v1" in worker.content
-    assert b"my\\/|market\\/(cart|checkout|my-orders)\\/|indicators\\/office\\/)" in worker.content  # personal pages never cached
+    # personal pages are never cached
+    assert b"my\\/|market\\/(cart|checkout|my-orders)\\/|indicators\\/office\\/)" in worker.content
     precache = b'["/static/themes/site.css", "/static/themes/site.js", "/vi/offline/", "/en/offline/"]'
     assert b"var PRECACHE = " + precache + b";" in worker.content
 
