@@ -1,11 +1,12 @@
 """The guide's "Was this guide helpful?" vote: one answer per visitor and guide, in any language."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.test import override_settings
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from village.indicators import votes
 from village.models import GuideVote
@@ -211,3 +212,94 @@ def test_the_cached_guide_page_keeps_the_question_and_the_thanks_apart(client, g
     again = client.get(guide.url)
     assert again["X-Page-Cache"] == "hit"
     assert 'name="helpful" value="yes"' in again.text
+
+
+# --- huge ids, trusted origins, IPv6 budgets, repeated answers -----------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("guide_id", ["99999999999999999999999", str(2**63), "1" + "0" * 18])
+def test_a_guide_id_too_large_for_the_database_is_not_found(client, guide, guide_id):
+    response = client.post(f"/en/indicators/vote/{guide_id}/", {"helpful": "yes"})
+    assert response.status_code == 404
+    assert not GuideVote.objects.exists()
+
+
+@pytest.mark.django_db
+@override_settings(CSRF_TRUSTED_ORIGINS=["https://village.example", "https://*.partner.example"])
+@pytest.mark.parametrize("origin", ["https://village.example", "https://www.partner.example"])
+def test_an_origin_in_csrf_trusted_origins_is_counted(client, guide, origin):
+    """Behind a proxy that rewrites Host, the page's own origin is only known from the settings."""
+    response = _vote(client, guide, HTTP_ORIGIN=origin, HTTP_SEC_FETCH_SITE="same-origin")
+    assert response.status_code == 303
+    assert GuideVote.objects.count() == 1
+
+
+@pytest.mark.django_db
+@override_settings(CSRF_TRUSTED_ORIGINS=["https://village.example", "https://*.partner.example"])
+@pytest.mark.parametrize(
+    "origin",
+    [
+        "http://village.example",
+        "https://village.example.evil",
+        "https://evil.example",
+        "https://partner.example.evil",
+    ],
+)
+def test_an_origin_not_trusted_is_still_refused(client, guide, origin):
+    response = _vote(client, guide, HTTP_ORIGIN=origin)
+    assert response.status_code == 403
+    assert not GuideVote.objects.exists()
+
+
+def _vote_from(client, guide, voter, address):
+    client.cookies[votes.VOTER_COOKIE] = voter
+    return _vote(client, guide, REMOTE_ADDR=address)
+
+
+@pytest.mark.django_db
+@override_settings(GUIDE_VOTES_PER_IP_PER_HOUR=2)
+def test_ipv6_addresses_of_one_64_prefix_share_one_budget(client, guide):
+    assert _vote_from(client, guide, "a" * 40, "2001:db8:1:2::1").status_code == 303
+    assert _vote_from(client, guide, "b" * 40, "2001:db8:1:2:ffff:ffff:ffff:fffe").status_code == 303
+    assert _vote_from(client, guide, "c" * 40, "2001:0db8:0001:0002:abcd::9").status_code == 429
+    assert GuideVote.objects.count() == 2
+    # the next /64 has its own budget
+    assert _vote_from(client, guide, "d" * 40, "2001:db8:1:3::1").status_code == 303
+    assert GuideVote.objects.count() == 3
+
+
+@pytest.mark.django_db
+@override_settings(GUIDE_VOTES_PER_IP_PER_HOUR=2)
+def test_ipv4_addresses_each_have_their_own_budget(client, guide):
+    assert _vote_from(client, guide, "a" * 40, "198.51.100.1").status_code == 303
+    assert _vote_from(client, guide, "b" * 40, "198.51.100.1").status_code == 303
+    assert _vote_from(client, guide, "c" * 40, "198.51.100.1").status_code == 429
+    assert _vote_from(client, guide, "d" * 40, "198.51.100.2").status_code == 303
+    assert GuideVote.objects.count() == 3
+
+
+def test_the_rate_limit_key_of_an_address():
+    assert votes.rate_limit_key("198.51.100.7") == "198.51.100.7"
+    assert votes.rate_limit_key("2001:db8:1:2:3:4:5:6") == "2001:db8:1:2::/64"
+    assert votes.rate_limit_key("2001:DB8:1:2::9") == "2001:db8:1:2::/64"
+    assert votes.rate_limit_key("::ffff:198.51.100.7") == "198.51.100.7"
+    assert votes.rate_limit_key("unknown") == "unknown"
+
+
+@pytest.mark.django_db
+def test_the_same_answer_again_keeps_the_vote_as_it_was(client, guide):
+    """Helpfulness counts votes by updated_at: a repeated click must not move a vote to this month."""
+    client.cookies[votes.VOTER_COOKIE] = VOTER_ID
+    _vote(client, guide, "yes")
+    earlier = timezone.now() - timedelta(days=90)
+    GuideVote.objects.update(created_at=earlier, updated_at=earlier)
+    assert _vote(client, guide, "yes").status_code == 303
+    vote = GuideVote.objects.get()
+    assert (vote.helpful, vote.created_at, vote.updated_at) == (True, earlier, earlier)
+    # a changed answer is a new answer: it moves
+    assert _vote(client, guide, "no").status_code == 303
+    vote = GuideVote.objects.get()
+    assert vote.helpful is False
+    assert vote.created_at == earlier
+    assert vote.updated_at > earlier + timedelta(days=89)

@@ -171,6 +171,23 @@ def test_csv_filters_indicators_periods_and_updated_since(client, open_data):
     assert [r["period"] for r in rows] == ["2026-01", "2026-Q1"]
 
 
+#: dates the platform cannot hold (a period end in year 10000, a moment that overflows in UTC)
+OUT_OF_RANGE = [
+    ("period_to=9999-12", "period_to"),
+    ("period_to=9999-Q4", "period_to"),
+    ("period_from=9999-Q4", "period_from"),
+    ("period_from=1999-12", "period_from"),
+    ("period_to=2101-01", "period_to"),
+    ("period_from=0001-01", "period_from"),
+    ("updated_since=9999-12-31T23:59:59-05:00", "updated_since"),
+    ("updated_since=0001-01-01T00:00:00%2B05:00", "updated_since"),
+    ("updated_since=0001-01-01T00:00:00+05:00", "updated_since"),  # an unescaped "+" is a space
+    ("updated_since=9999-12-31", "updated_since"),
+    ("updated_since=1999-12-31T23:59:59Z", "updated_since"),
+    ("updated_since=2101-01-01T00:00:00Z", "updated_since"),
+]
+
+
 @pytest.mark.parametrize(
     ("query", "field"),
     [
@@ -197,6 +214,7 @@ def test_csv_filters_indicators_periods_and_updated_since(client, open_data):
         ("updated_since=yesterday", "updated_since"),
         ("updated_since=2026-02-30T00:00:00", "updated_since"),
         ("updated_since=" + "2" * 100, "updated_since"),
+        *OUT_OF_RANGE,
     ],
 )
 def test_bad_filters_are_a_400_never_a_500(client, site_tree, indicator_catalogue, query, field):
@@ -210,6 +228,25 @@ def test_bad_filters_are_a_400_never_a_500(client, site_tree, indicator_catalogu
     error = refused.json()["error"]
     assert error["status"] == 400 and error["code"] == "invalid"
     assert list(error["fields"]) == [field]
+
+
+@pytest.mark.parametrize(("query", "field"), OUT_OF_RANGE)
+def test_out_of_range_dates_are_a_400_from_the_api_too(site_tree, indicator_catalogue, query, field):
+    from api.models import Scope
+    from tests.api.conftest import client_with_key, make_partner
+
+    api = client_with_key(make_partner(scopes=[Scope.INDICATORS_READ.value]))
+    response = api.get(f"/api/v1/indicators/values/?{query}")
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert (error["status"], error["code"]) == (400, "invalid")
+    assert list(error["fields"]) == [field]
+
+
+def test_the_first_and_last_accepted_periods_and_moments(client, open_data):
+    query = "period_from=2000-01&period_to=2100-Q4&updated_since=2000-01-01T00:00:00%2B07:00"
+    assert len(read_csv(client.get(f"{CSV_URL}?{query}"))) == 7
+    assert client.get(f"{JSON_URL}?period_to=2100-12&updated_since=2100-12-31T23:59:59Z").status_code == 200
 
 
 def test_an_unknown_province_is_refused_with_a_message_in_english(client, open_data):

@@ -109,6 +109,20 @@ def test_an_unknown_or_english_commune_id_is_not_found(client, site_tree, superu
     assert client.get(_url("office_commune", english.pk)).status_code == 404
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("commune_id", ["99999999999999999999999", str(2**63), "1" + "0" * 18])
+def test_a_commune_id_too_large_for_the_database_is_not_found(
+    client, site_tree, superuser, indicator_catalogue, commune_id
+):
+    client.force_login(superuser)
+    assert client.get(f"/en/indicators/office/{commune_id}/").status_code == 404
+    response = client.post(
+        f"/en/indicators/office/{commune_id}/", _post_data({"eid_level2_adults": ("50", "count")})
+    )
+    assert response.status_code == 404
+    assert not IndicatorValue.objects.exists()
+
+
 # --- the period ------------------------------------------------------------------------------------------
 
 

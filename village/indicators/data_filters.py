@@ -19,6 +19,8 @@ from . import periods, selectors
 
 #: a canonical id: digits that fit a 64-bit integer
 ID_RE = re.compile(r"^[0-9]{1,18}$")
+#: the largest id the database holds (a signed 64-bit integer); a larger one in a URL is not found
+MAX_ID = 2**63 - 1
 CODE_RE = re.compile(r"^[-a-zA-Z0-9_]{1,60}$")
 #: at most this many communes or indicator codes in one question
 MAX_ITEMS = 100
@@ -142,8 +144,19 @@ class DataFilterForm(forms.Form):
             raise forms.ValidationError(
                 _("Give a date and time in ISO 8601, e.g. 2026-03-01T00:00:00Z."), code="invalid"
             ) from error
-        if timezone.is_naive(moment):
-            moment = timezone.make_aware(moment)
+        invalid = forms.ValidationError(
+            _("Give a date and time between the years %(first)s and %(last)s.")
+            % {"first": periods.FIRST_YEAR, "last": periods.LAST_YEAR},
+            code="invalid",
+        )
+        if not periods.FIRST_YEAR <= moment.year <= periods.LAST_YEAR:
+            raise invalid
+        try:
+            if timezone.is_naive(moment):
+                moment = timezone.make_aware(moment)
+            moment.astimezone(UTC)  # what the database compares: it must exist
+        except (OverflowError, ValueError) as error:
+            raise invalid from error
         return moment
 
     def clean(self):

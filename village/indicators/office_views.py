@@ -22,6 +22,7 @@ from django.views.decorators.cache import never_cache
 from ..exceptions import VillageError, VillageErrorCode
 from ..models import IndicatorSource, IndicatorValue, IndicatorValueChange, Periodicity
 from . import periods, selectors, services
+from .data_filters import MAX_ID
 from .forms import IndicatorEntryForm
 
 PICKER_MONTHS = 12
@@ -64,7 +65,7 @@ def _chosen_month(request) -> tuple[date | None, str]:
     if not text:
         return current, ""
     start = periods.parse_period(text)
-    if start is None or start.year < 2000:
+    if start is None:  # not a month, or outside the years periods.parse_period accepts
         return None, _("Choose a month from the list.")
     if start > current:
         return None, _("A period in the future cannot have a value.")
@@ -107,6 +108,8 @@ def _values_for(commune, definitions, month: date) -> dict[int, IndicatorValue]:
 def office_commune(request, commune_id):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
+    if not 0 < commune_id <= MAX_ID:  # a larger id overflows the database's integer: not found
+        raise Http404
     commune = services.canonical_communes().filter(pk=commune_id).first()
     if commune is None:
         raise Http404

@@ -8,6 +8,8 @@ from django.utils.translation import gettext as _
 from village.models import Periodicity
 
 MONTHS = {Periodicity.MONTHLY: 1, Periodicity.QUARTERLY: 3}
+#: the years a period (or a moment asked for in a filter) may name: every period end stays a valid date
+FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
 def today() -> date:
@@ -45,19 +47,23 @@ def last_periods(periodicity: str, count: int, *, on: date | None = None) -> lis
 
 
 def parse_period(text: str) -> date | None:
-    """``2026-03`` (a month) or ``2026-Q1`` (a quarter) → the first day; None when it is not one."""
+    """``2026-03`` (a month) or ``2026-Q1`` (a quarter) → the first day; None when it is not one or its
+    year is outside ``FIRST_YEAR``–``LAST_YEAR``."""
     text = (text or "").strip().upper()
+    if len(text) != 7 or text[4] != "-" or not text[:4].isdigit():
+        return None
+    year = int(text[:4])
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        return None
     try:
-        if len(text) == 7 and text[4] == "-" and text[5] == "Q":
+        if text[5] == "Q":
             quarter = int(text[6])
             if 1 <= quarter <= 4:
-                return date(int(text[:4]), quarter * 3 - 2, 1)
+                return date(year, quarter * 3 - 2, 1)
             return None
-        if len(text) == 7 and text[4] == "-":
-            return date(int(text[:4]), int(text[5:]), 1)
+        return date(year, int(text[5:]), 1)
     except ValueError:
         return None
-    return None
 
 
 def period_code(start: date, periodicity: str) -> str:

@@ -2,10 +2,12 @@
 
 A visitor is a random id kept in a cookie; only a keyed hash of it is stored (no login, no personal
 data). Voting again on the same guide (its Vietnamese or English page) changes the answer. New votes
-are limited per IP address and hour (``GUIDE_VOTES_PER_IP_PER_HOUR``) in the shared cache.
+are limited per IP address and hour (``GUIDE_VOTES_PER_IP_PER_HOUR``) in the shared cache; an IPv6
+address counts by its /64 network, which one household or phone usually holds whole.
 """
 
 import hashlib
+import ipaddress
 import re
 import secrets
 import time
@@ -59,11 +61,26 @@ def _canonical(page_model, page):
     )
 
 
+def rate_limit_key(address: str) -> str:
+    """Whose budget a vote from ``address`` uses: an IPv4 address itself, an IPv6 address's /64 network
+    (one host may hold every address in it), anything unreadable as it is."""
+    try:
+        ip = ipaddress.ip_address(address.strip())
+    except ValueError:
+        return address
+    if ip.version == 6:
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network((ip, 64), strict=False))
+    return str(ip)
+
+
 def _ip_allowance_taken(address: str) -> bool:
     """Count one new vote for ``address`` in this hour's window; False when it is over the limit."""
     limit = int(getattr(settings, "GUIDE_VOTES_PER_IP_PER_HOUR", 30))
     window = int(time.time() // _WINDOW_SECONDS)
-    key = f"guide-votes:ip:{hashlib.sha256(address.encode()).hexdigest()}:{window}"
+    budget = rate_limit_key(address)
+    key = f"guide-votes:ip:{hashlib.sha256(budget.encode()).hexdigest()}:{window}"
     try:
         used = int(cache.incr(key))
     except ValueError:  # the window's first vote (or the counter expired)
@@ -94,12 +111,11 @@ def cast_vote(*, guide: GuidePage, voter_id: str, helpful: bool, address: str) -
                     .first()
                 )
                 if vote is not None:
+                    # only a changed answer is a new answer: the helpfulness indicator counts votes by
+                    # updated_at, so a repeated click must not move an old vote into this month
                     if vote.helpful != helpful:
                         vote.helpful, vote.updated_at = helpful, now
                         vote.save(update_fields=["helpful", "updated_at"])
-                    else:
-                        vote.updated_at = now
-                        vote.save(update_fields=["updated_at"])
                     return vote, False
                 if not _ip_allowance_taken(address):
                     raise VillageError(
