@@ -7,10 +7,11 @@ commune in any language: one of its pages (the commune page and everything under
 experiences (``/vi/market/p/<slug>/``…). Registered from ``registration.register()``.
 """
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Subquery
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -21,63 +22,96 @@ from core.registries import ComputedIndicator, indicators
 from .models import LinkClickDay, PartnerStatus
 from .places import page_url
 
-
-def commune_paths(commune_id: int) -> list[str]:
-    """Site paths (prefixes) of everything that belongs to the commune, in every language."""
-    key = Page.objects.filter(pk=commune_id).values_list("translation_key", flat=True).first()
-    if key is None:
-        return []
-    prefixes = set()
-    for url_path in Page.objects.filter(translation_key=key).values_list("url_path", flat=True):
-        address = page_url(url_path)
-        if address:
-            prefixes.add(address)
-    prefixes.update(_item_paths(commune_id))
-    return sorted(prefixes)
+#: stands for a slug while the item routes are reversed (a valid slug no prefix contains)
+SLUG_STANDIN = "x-slug-x"
+ITEM_ROUTES = ("market:product", "tourism:service")
 
 
-def _item_paths(commune_id: int) -> set[str]:
+@dataclass(frozen=True)
+class CommuneAddresses:
+    """What of the site belongs to a commune, in every language, to test a path against in Python."""
+
+    #: the addresses of the commune's pages (``/vi/lao-cai/ta-van/``…): they and everything under them
+    page_prefixes: tuple[str, ...]
+    #: (``/vi/market/p/``, the commune's product slugs)…: ``<prefix><slug>/`` and everything under it
+    item_prefixes: tuple[tuple[str, frozenset[str]], ...]
+
+    def __bool__(self) -> bool:
+        return bool(self.page_prefixes) or any(slugs for _prefix, slugs in self.item_prefixes)
+
+    def __contains__(self, path: str) -> bool:
+        if path.startswith(self.page_prefixes):
+            return True
+        for prefix, slugs in self.item_prefixes:
+            if path.startswith(prefix):
+                slug, slash, _rest = path[len(prefix) :].partition("/")
+                if slash and slug in slugs:
+                    return True
+        return False
+
+
+def commune_addresses(commune_id: int) -> CommuneAddresses:
+    """The commune's addresses in a constant number of queries, whatever the number of its items."""
     from market.models import Product
     from tourism.models import Service
 
-    items = [
-        ("market:product", slug)
-        for slug in Product.objects.filter(commune_id=commune_id).values_list("slug", flat=True)
-    ] + [
-        ("tourism:service", slug)
-        for slug in Service.objects.filter(commune_id=commune_id).values_list("slug", flat=True)
-    ]
-    paths = set()
+    key = Page.objects.filter(pk=commune_id).values("translation_key")
+    url_paths = Page.objects.filter(translation_key__in=Subquery(key)).values_list("url_path", flat=True)
+    page_prefixes = {address for address in map(page_url, url_paths) if address}
+    slugs = {
+        "market:product": frozenset(
+            Product.objects.filter(commune_id=commune_id).values_list("slug", flat=True)
+        ),
+        "tourism:service": frozenset(
+            Service.objects.filter(commune_id=commune_id).values_list("slug", flat=True)
+        ),
+    }
+    item_prefixes = []
+    for route, prefix in _item_route_prefixes():
+        if slugs[route]:
+            item_prefixes.append((prefix, slugs[route]))
+    return CommuneAddresses(page_prefixes=tuple(sorted(page_prefixes)), item_prefixes=tuple(item_prefixes))
+
+
+def _item_route_prefixes() -> list[tuple[str, str]]:
+    """(route, ``/<lang>/market/p/``…) for every item route in every language: the address before the
+    slug, which the route ends with (``<slug>/``)."""
+    prefixes = []
     for language, _name in settings.LANGUAGES:
         with translation.override(language):
-            for route, slug in items:
+            for route in ITEM_ROUTES:
                 try:
-                    paths.add(reverse(route, args=[slug]))
+                    address = reverse(route, args=[SLUG_STANDIN])
                 except NoReverseMatch:  # pragma: no cover - routes are part of the site
                     continue
-    return paths
+                prefix, found, rest = address.rpartition(SLUG_STANDIN)
+                if found and rest == "/":
+                    prefixes.append((route, prefix))
+    return prefixes
 
 
 def partners_syndicating(commune_id: int, starts_on: date, ends_on: date) -> int:
-    """Distinct approved partners whose tracked links to the commune were followed within the period."""
-    prefixes = commune_paths(commune_id)
-    if not prefixes:
+    """Distinct approved partners whose tracked links to the commune were followed within the period.
+
+    The period's (partner, path) pairs are read in one query and tested against the commune's addresses
+    in Python: one ``path LIKE`` per address would be thousands of terms for a commune with many
+    products, more than a database accepts in one expression."""
+    addresses = commune_addresses(commune_id)
+    if not addresses:
         return 0
-    on_commune = Q()
-    for prefix in prefixes:
-        on_commune |= Q(path__startswith=prefix)
-    return (
+    pairs = (
         LinkClickDay.objects.filter(
-            on_commune,
-            partner__status=PartnerStatus.APPROVED,
-            day__gte=starts_on,
-            day__lt=ends_on,
-            clicks__gt=0,
+            partner__status=PartnerStatus.APPROVED, day__gte=starts_on, day__lt=ends_on, clicks__gt=0
         )
-        .values("partner_id")
+        .order_by()
+        .values_list("partner_id", "path")
         .distinct()
-        .count()
     )
+    partners = set()
+    for partner_id, path in pairs.iterator(chunk_size=2000):
+        if partner_id not in partners and path in addresses:
+            partners.add(partner_id)
+    return len(partners)
 
 
 def register() -> None:

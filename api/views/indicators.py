@@ -72,14 +72,19 @@ ROW_EXAMPLE = {
 
 class FreshValuesMixin:
     """Recomputed values are written without a domain event, so the content clock (and with it the ETag
-    and the answer cache) would not move until its window ends: move it when a value is newer."""
+    and the answer cache) would not move until its window ends: move it when the values changed later.
 
-    def initial(self, request, *args, **kwargs):
+    ``selectors.values_last_updated`` is the one answer to "when did the values change" (the site's
+    downloads ask it too). It is asked once the caller has passed the key, scope and quota checks (the
+    last of them, ``check_throttles``), so a refused request costs no query, and before the ETag is
+    derived from the clock."""
+
+    def check_throttles(self, request):
+        super().check_throttles(request)
         if request.method in ("GET", "HEAD"):
             latest = selectors.values_last_updated()
             if latest is not None and latest.timestamp() > content_clock():
                 advance_content_clock()
-        super().initial(request, *args, **kwargs)
 
 
 class OnePageSchema(ApiAutoSchema):

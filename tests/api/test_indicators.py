@@ -271,3 +271,38 @@ def test_a_recomputed_value_is_not_hidden_behind_an_old_etag(indicators_client, 
     assert again.status_code == 200
     assert [row["value"] for row in again.json()["results"]] == ["51.00"]
     assert again["ETag"] != etag
+
+
+def test_refused_requests_do_not_ask_when_the_values_changed(client_for, open_data, monkeypatch):
+    """The freshness check is a query: it runs after the key and scope checks, only for those let in."""
+    from rest_framework.test import APIClient
+
+    from village.indicators import selectors
+
+    asked = []
+    real = selectors.values_last_updated
+    monkeypatch.setattr(selectors, "values_last_updated", lambda: asked.append(1) or real())
+    before = ExchangeRecord.objects.count()
+    assert APIClient().get(VALUES_URL).status_code == 401
+    assert client_for(scopes=[Scope.CONTENT_READ.value]).get(VALUES_URL).status_code == 403
+    assert asked == []
+    assert ExchangeRecord.objects.count() == before + 1  # the partner's refusal, nothing else
+    assert client_for(scopes=[Scope.INDICATORS_READ.value]).get(VALUES_URL).status_code == 200
+    assert asked == [1]
+
+
+def test_the_values_follow_the_selectors_answer_to_when_they_changed(
+    indicators_client, open_data, monkeypatch
+):
+    """``selectors.values_last_updated`` is the one source (it also knows of removed values): when it
+    answers a later moment, the old ETag no longer matches, although no stored value changed."""
+    from village.indicators import selectors
+
+    params = {"commune": open_data["c"].pk}
+    etag = indicators_client.get(VALUES_URL, params)["ETag"]
+    assert indicators_client.get(VALUES_URL, params, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    later = timezone.now() + timedelta(seconds=5)
+    monkeypatch.setattr(selectors, "values_last_updated", lambda: later)
+    again = indicators_client.get(VALUES_URL, params, HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 200
+    assert again["ETag"] != etag

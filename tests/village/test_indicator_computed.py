@@ -248,6 +248,48 @@ def test_partners_syndicating_counts_approved_partners_whose_links_to_the_commun
     assert compute("api.partners_syndicating", a["commune"], date(2026, 2, 1), date(2026, 3, 1)) == 1
 
 
+def test_partners_syndicating_copes_with_a_commune_of_many_products_in_a_constant_number_of_queries(
+    site_tree, producer_a, producer_b, stay, django_assert_max_num_queries
+):
+    """Thousands of the commune's addresses are no longer one ``OR path LIKE`` each (SQLite refused a
+    query of ~1,000 terms: "Expression tree is too large")."""
+    a, b = site_tree["a"], site_tree["b"]
+    Product.objects.bulk_create(
+        Product(
+            producer=producer_a,
+            commune=a["commune"],
+            slug=f"che-{number}",
+            name_vi=f"Chè {number}",
+            category="tea",
+            price=1_000,
+        )
+        for number in range(1_250)
+    )
+    plums = make_product(producer_b, "Mận Bắc Hà")
+    first, second, third, fourth = (make_partner(f"desk{n}@example.org") for n in range(4))
+    pending = make_partner("pending@example.org", approved=False)
+    clicks = [
+        (first, date(2026, 1, 4), "/en/market/p/che-1249/", 3),
+        (first, date(2026, 1, 5), "/vi/market/p/che-7/", 1),
+        (second, date(2026, 1, 9), f"/vi/stays/{stay.slug}/book/", 1),  # under the stay's page
+        (third, date(2026, 1, 9), "/vi/market/p/che-1250/", 4),  # no such product
+        (third, date(2026, 1, 9), "/vi/market/p/che-12", 4),  # not the product's page
+        (third, date(2026, 1, 9), f"/vi/market/p/{plums.slug}/", 4),  # commune B's
+        (fourth, date(2026, 1, 9), "/vi/market/p/che-3/", 0),  # no clicks
+        (pending, date(2026, 1, 9), "/vi/market/p/che-3/", 5),  # not approved
+        (fourth, date(2026, 2, 1), "/vi/market/p/che-3/", 5),  # February
+    ]
+    LinkClickDay.objects.bulk_create(
+        LinkClickDay(partner=partner, day=day, path=path, clicks=count)
+        for partner, day, path, count in clicks
+    )
+
+    with django_assert_max_num_queries(8):
+        assert compute("api.partners_syndicating", a["commune"], *JANUARY) == 2
+    assert compute("api.partners_syndicating", b["commune"], *JANUARY) == 1
+    assert compute("api.partners_syndicating", a["commune"], date(2026, 2, 1), date(2026, 3, 1)) == 1
+
+
 # --- recompute -------------------------------------------------------------------------------------------
 
 
