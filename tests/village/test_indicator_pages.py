@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from tests import factories
 from village.indicators import periods
@@ -233,14 +234,15 @@ def test_titles_are_escaped_in_pages_and_charts(client, site_tree, indicator_cat
 
 
 def test_chart_functions_escape_and_write_missing_values_as_text():
-    svg = str(
-        ranking_chart(
-            [("A & <b>", Decimal("3")), ("B", None)], chart_id="r", title="T <x>", description="D & d"
+    with translation.override("en"):
+        svg = str(
+            ranking_chart(
+                [("A & <b>", Decimal("3")), ("B", None)], chart_id="r", title="T <x>", description="D & d"
+            )
         )
-    )
+        trend = str(trend_chart([("01/2026", None)], chart_id="t", title="T", description="D"))
     assert '<title id="r-title">T &lt;x&gt;</title>' in svg and '<desc id="r-desc">D &amp; d</desc>' in svg
     assert ">A &amp; &lt;b&gt;</text>" in svg and ">no value</text>" in svg and "<b>" not in svg
-    trend = str(trend_chart([("01/2026", None)], chart_id="t", title="T", description="D"))
     assert "chart-bar" not in trend and ">no value</text>" in trend and ">01/2026</text>" in trend
 
 

@@ -10,11 +10,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from wagtail.models import Page
 
 from core.registries import ComputedIndicator, indicators
 
 from ..models import CommunePage, GuidePage, GuideVote
+from ..translations import all_language_paths
 
 
 def _midnight(day: date) -> datetime:
@@ -33,10 +33,9 @@ def digital_team_per_100_households(commune_id: int, starts_on: date, ends_on: d
 
 def _commune_tree_filter(commune_id: int) -> Q | None:
     """Pages under the commune in every language (its pages share one translation key)."""
-    key = Page.objects.filter(pk=commune_id).values_list("translation_key", flat=True).first()
-    if key is None:
+    paths = all_language_paths(commune_id)
+    if not paths:
         return None
-    paths = Page.objects.filter(translation_key=key).values_list("path", flat=True)
     query = Q()
     for path in paths:
         query |= Q(path__startswith=path)

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from ..exceptions import VillageError, VillageErrorCode
 from ..models import CommunePage, GuidePage, GuideVote
+from ..translations import default_language_version
 
 VOTER_COOKIE = "svp_voter"
 VOTER_COOKIE_SECONDS = 365 * 24 * 60 * 60
@@ -49,16 +50,6 @@ def votable_guide(guide_id: int) -> GuidePage | None:
     if guide is None or guide.commune is None:
         return None
     return guide
-
-
-def _canonical(page_model, page):
-    """The page's Vietnamese (default-language) version; the page itself when it has none."""
-    return (
-        page_model.objects.filter(
-            translation_key=page.translation_key, locale__language_code=settings.LANGUAGE_CODE
-        ).first()
-        or page
-    )
 
 
 def rate_limit_key(address: str) -> str:
@@ -122,8 +113,8 @@ def cast_vote(*, guide: GuidePage, voter_id: str, helpful: bool, address: str) -
                         VillageErrorCode.VOTE_LIMITED,
                         _("Too many answers from this connection; try again in an hour."),
                     )
-                canonical_guide = _canonical(GuidePage, guide)
-                commune = _canonical(CommunePage, guide.commune)
+                canonical_guide = default_language_version(GuidePage, guide)
+                commune = default_language_version(CommunePage, guide.commune)
                 vote = GuideVote.objects.create(
                     guide_key=guide.translation_key,
                     guide=canonical_guide,

@@ -4,6 +4,8 @@ from django import template
 from django.conf import settings
 from wagtail.models import Page
 
+from village.translations import default_language_version
+
 register = template.Library()
 
 
@@ -15,10 +17,7 @@ def canonical_page_id(page) -> int | None:
     """
     if not isinstance(page, Page) or not page.pk:
         return None
-    return (
-        Page.objects.filter(
-            translation_key=page.translation_key, locale__language_code=settings.LANGUAGE_CODE
-        )
-        .values_list("pk", flat=True)
-        .first()
-    )
+    version = default_language_version(Page, page)
+    if version is page and page.locale.language_code != settings.LANGUAGE_CODE:
+        return None  # no default-language version: the page has no dashboard
+    return version.pk
