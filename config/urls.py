@@ -15,6 +15,9 @@ from village import views as village_views
 from village.sitemaps import sitemap
 
 urlpatterns = [
+    # Probes first, outside the language prefixes: no redirect, no session, no page cache (core.middleware).
+    path("healthz", core_views.healthz, name="healthz"),
+    path("readyz", core_views.readyz, name="readyz"),
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

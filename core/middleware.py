@@ -1,11 +1,13 @@
-"""Whole-page cache for anonymous visitors of public pages.
+"""Request ids and the access log; the whole-page cache for anonymous visitors; the locale middleware.
 
-Only GET/HEAD requests without a session or CSRF cookie, outside the admin and the API, and only
-responses that are 200, not private and set no cookie are stored. The key holds the path, query,
+Page cache: only GET/HEAD requests without a session or CSRF cookie, outside the admin and the API, and
+only responses that are 200, not private and set no cookie are stored. The key holds the path, query,
 language and the cache generation (see ``core.cache``), so a publish invalidates everything.
 """
 
 import hashlib
+import logging
+import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -14,6 +16,56 @@ from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from .cache import page_cache_generation
+from .logs import REQUEST_ID_HEADER, bind_request_id, request_id_from_header, unbind_request_id
+
+access_log = logging.getLogger("svp.request")
+
+
+def _loggable(text: str) -> str:
+    """The text with control characters escaped, so that a crafted address cannot forge log lines."""
+    if text.isprintable():
+        return text
+    return "".join(char if char.isprintable() else f"\\x{ord(char):02x}" for char in text)
+
+
+class RequestIdMiddleware:
+    """First in ``MIDDLEWARE``: gives the request an id (the caller's ``X-Request-ID`` when it is a sane
+    token, else a new one) that every log line of the request carries (``core.logs``), returns it in the
+    ``X-Request-ID`` header, and writes one access-log line (logger ``svp.request``) when ``LOG_REQUESTS``.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request_id = request_id_from_header(request.headers.get(REQUEST_ID_HEADER))
+        request.request_id = request_id
+        token = bind_request_id(request_id)
+        started = time.perf_counter()
+        try:
+            response = self.get_response(request)
+            response[REQUEST_ID_HEADER] = request_id
+            if getattr(settings, "LOG_REQUESTS", False):
+                duration_ms = round((time.perf_counter() - started) * 1000, 1)
+                path = _loggable(request.path)  # no query string: it may hold tokens
+                access_log.info(
+                    "%s %s %s %.1fms",
+                    request.method,
+                    path,
+                    response.status_code,
+                    duration_ms,
+                    extra={
+                        "method": request.method,
+                        "path": path,
+                        "status": response.status_code,
+                        "duration_ms": duration_ms,
+                        "request_id": request_id,
+                    },
+                )
+            return response
+        finally:
+            unbind_request_id(token)
+
 
 # The API, feeds, oEmbed and embed cards have their own ETags from the content clock (api/conditional.py),
 # which moves with products and stays too; the page cache's generation moves only with pages.
@@ -93,6 +145,8 @@ UNPREFIXED_PREFIXES = (
     "/documents/",
     "/static/",
     "/media/",
+    "/healthz",
+    "/readyz",
 )
 
 

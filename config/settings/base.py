@@ -12,6 +12,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from core.logs import LOG_FORMATS as _LOG_FORMATS
+from core.logs import logging_config as _logging_config
 from core.search_analysis import elasticsearch_index_settings as _elasticsearch_index_settings
 
 from .environment import env_bool, env_int, env_list, env_str
@@ -69,6 +71,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every later middleware's log lines and answers (redirects too) carry the request id.
+    "core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "api.middleware.ExchangeEdgeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -362,14 +366,16 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
 
 # --- logging --------------------------------------------------------------------------------------
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
-}
+# To standard output, with the request id on every line (core/logs.py): "plain" text or "json" lines
+# (production's default). LOG_REQUESTS adds one access line per request (logger svp.request).
+LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
+LOG_FORMAT = env_str("LOG_FORMAT", "plain")
+if LOG_FORMAT not in _LOG_FORMATS:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be one of {', '.join(_LOG_FORMATS)}, got {LOG_FORMAT!r}")
+LOG_REQUESTS = env_bool("LOG_REQUESTS", False)
+LOGGING = _logging_config(log_format=LOG_FORMAT, log_level=LOG_LEVEL)
+# Each /readyz check (database, cache, task queue) must answer within this many seconds.
+READINESS_CHECK_SECONDS = env_int("READINESS_CHECK_SECONDS", 2)
 WAGTAIL_USER_CUSTOM_FIELDS = ["phone", "preferred_language"]
 
 # Serve uploaded media from Django (embedded mode); production serves it from storage or a proxy.

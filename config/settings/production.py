@@ -3,6 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
+from .base import _logging_config
 from .environment import env_bool, env_int, env_list, env_str, require
 
 DEBUG = False
@@ -27,6 +28,8 @@ STORAGES = {
 }
 
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+# A load balancer probes the nodes over plain http: the probes answer there instead of redirecting.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
@@ -37,3 +40,9 @@ if not SECURE_HSTS_PRELOAD:
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_SAMESITE = "Lax"
+
+# JSON log lines and one access line per request, unless the environment says otherwise (a LOG_FORMAT
+# from the environment was already validated by base).
+LOG_FORMAT = env_str("LOG_FORMAT", "json")
+LOG_REQUESTS = env_bool("LOG_REQUESTS", True)
+LOGGING = _logging_config(log_format=LOG_FORMAT, log_level=LOG_LEVEL)  # noqa: F405
