@@ -64,14 +64,45 @@ def check_cache() -> None:
 
 def check_task_queue() -> None:
     """The configured Django tasks backend: for ``django_tasks_db`` (the embedded default), its table
-    answers a query; any other backend (the immediate one of the tests, RQ…) is reported unchecked."""
+    answers a query; for ``django_tasks_rq`` (production's ``TASKS_BACKEND=rq``), the Redis of each of
+    its queues answers a PING; any other backend (the immediate one of the tests…) is reported unchecked."""
     backend = task_backends[DEFAULT_TASK_BACKEND_ALIAS]
-    if type(backend).__module__.startswith("django_tasks_db."):
+    module = type(backend).__module__
+    if module.startswith("django_tasks_db."):
         from django_tasks_db.models import DBTaskResult
 
         DBTaskResult.objects.only("pk").exists()
         return
+    if module.startswith("django_tasks_rq."):
+        _ping_rq_queues(backend.queues)
+        return
     raise Unchecked
+
+
+def _ping_rq_queues(queue_names) -> None:
+    """PING the Redis behind each RQ queue (once per distinct server), on a throw-away connection with
+    the readiness budget as its connect and read timeouts: the queue's own connection may wait longer
+    (an enqueue is allowed a few seconds), a probe may not."""
+    import django_rq
+    import redis
+    from rq.connections import parse_connection
+
+    budget = _budget_seconds()
+    pinged: list[dict] = []
+    for name in sorted(queue_names):
+        redis_class, connection_class, options = parse_connection(django_rq.get_connection(name))
+        if options in pinged:
+            continue
+        pinged.append(options)
+        pool = redis.ConnectionPool(
+            connection_class=connection_class,
+            **{**options, "socket_connect_timeout": budget, "socket_timeout": budget},
+        )
+        probe = redis_class(connection_pool=pool)
+        try:
+            probe.ping()
+        finally:
+            pool.disconnect()
 
 
 CHECKS: dict[str, Callable[[], None]] = {
