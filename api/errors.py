@@ -6,6 +6,9 @@
 unknown API addresses and for a server error under ``/api/``.
 """
 
+import sys
+
+from django.db import InterfaceError, OperationalError
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -14,6 +17,8 @@ from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
+
+from core import resilience
 
 from .exceptions import ApiServiceError
 
@@ -120,7 +125,13 @@ def not_found(request, *args, **kwargs):
 
 
 def server_error(request, *args, **kwargs):
-    """``handler500``: the JSON error shape under ``/api/``, the site's 500 page elsewhere."""
+    """``handler500``: the JSON error shape under ``/api/``, the site's 500 page elsewhere.
+
+    A database that could not be reached outside a view (a middleware saving the session…) is a 503
+    with ``Retry-After``, as ``core.resilience`` answers it inside views."""
+    error = sys.exc_info()[1]
+    if isinstance(error, OperationalError | InterfaceError):
+        return resilience.database_unavailable_response(request)
     if request.path.startswith("/api/"):
         return json_error(status.HTTP_500_INTERNAL_SERVER_ERROR, "server_error")
     return defaults.server_error(request, *args, **kwargs)

@@ -9,7 +9,8 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
+
+from core.resilience import count
 
 SECONDS_PER_DAY = 86_400
 
@@ -59,17 +60,10 @@ def user_quota() -> Quota:
 
 
 def _count(key: str, timeout: int) -> int:
-    """One round trip in the usual case (the window's counter exists); two when a window begins."""
-    try:
-        return int(cache.incr(key))
-    except ValueError:  # the first request of the window (or the counter just expired)
-        if cache.add(key, 1, timeout=timeout):
-            return 1
-        try:
-            return int(cache.incr(key))
-        except ValueError:
-            cache.set(key, 1, timeout=timeout)
-            return 1
+    """One round trip in the usual case (the window's counter exists); two when a window begins. While
+    the shared cache (Redis) is down, counted in this process's memory (``core.resilience.count``):
+    the quota then holds per process instead of across them, and nobody is refused for the outage."""
+    return count(key, timeout=timeout)
 
 
 def take(identity: str, quota: Quota, *, now: float | None = None) -> QuotaState:

@@ -19,6 +19,7 @@ urlpatterns = [
     path("cart/remove/", cart.cart_remove, name="cart_remove"),
     path("checkout/", orders.checkout, name="checkout"),
     path("checkout/<uuid:access_token>/", orders.checkout_done, name="checkout_done"),
+    path("checkout/<uuid:access_token>/pay/", orders.pay_checkout, name="pay_checkout"),
     path("checkout/<uuid:access_token>/<str:reference>/cancel/", orders.cancel_order, name="cancel_order"),
     path("checkout/<uuid:access_token>/<str:reference>/review/", orders.review_order, name="review_order"),
     path("my-orders/", orders.my_orders, name="my_orders"),

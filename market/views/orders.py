@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 from .. import selectors, services
 from ..exceptions import MarketError
 from ..forms.buyer import CancelOrderForm, CheckoutForm, ReviewForm, add_service_errors, market_error_message
-from ..models import Checkout
+from ..models import Checkout, OrderStatus, PaymentMethod
 from ..services.checkout import hold_minutes
 from ..services.reviews import REVIEWABLE
 from ..zones import PROVINCE_ZONES
@@ -244,8 +244,28 @@ def checkout_done(request, access_token):
             "cancel_form": CancelOrderForm(),
             "review_form": ReviewForm(),
             "total": sum(order.total for order in found.all_orders),
+            "may_pay_by_card": any(_awaits_card_payment(order) for order in found.all_orders),
         },
     )
+
+
+@require_POST
+def pay_checkout(request, access_token):
+    """The buyer's "Pay by card" button: start (or resume) the card payment of a checkout.
+
+    Safe to press again after a failed or timed-out attempt: payments finds the same pending payment and
+    asks Stripe with the same idempotency key, so Stripe answers with the same session and never charges
+    twice. The stock stays held meanwhile (until the order's hold expires)."""
+    found, is_buyer = _visitor_checkout(request, access_token)
+    if is_buyer is None:
+        return redirect_to_login(request.get_full_path())
+    if not any(_awaits_card_payment(order) for order in found.all_orders):
+        return redirect("market:checkout_done", access_token=found.access_token)
+    return _start_payment(request, found)
+
+
+def _awaits_card_payment(order) -> bool:
+    return order.payment_method == PaymentMethod.CARD and order.status == OrderStatus.PENDING_PAYMENT
 
 
 def _buyer_order(request, access_token, reference):

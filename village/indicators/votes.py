@@ -13,11 +13,12 @@ import secrets
 import time
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
+
+from core.resilience import count
 
 from ..exceptions import VillageError, VillageErrorCode
 from ..models import CommunePage, GuidePage, GuideVote
@@ -72,17 +73,8 @@ def _ip_allowance_taken(address: str) -> bool:
     window = int(time.time() // _WINDOW_SECONDS)
     budget = rate_limit_key(address)
     key = f"guide-votes:ip:{hashlib.sha256(budget.encode()).hexdigest()}:{window}"
-    try:
-        used = int(cache.incr(key))
-    except ValueError:  # the window's first vote (or the counter expired)
-        if cache.add(key, 1, timeout=_WINDOW_SECONDS + 60):
-            used = 1
-        else:
-            try:
-                used = int(cache.incr(key))
-            except ValueError:
-                cache.set(key, 1, timeout=_WINDOW_SECONDS + 60)
-                used = 1
+    # In Redis when it answers; in this process's memory while it is down (the limit still holds).
+    used = count(key, timeout=_WINDOW_SECONDS + 60)
     return used <= limit
 
 
