@@ -24,6 +24,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", village_views.robots_txt, name="robots_txt"),
     path("sw.js", village_views.service_worker, name="service_worker"),
+    path("theme/", include("themes.urls")),  # a commune's colour as a stylesheet (no inline <style>)
     path("i18n/", include("django.conf.urls.i18n")),
     path("payments/", include("payments.urls")),
     path("calendars/", include("tourism.calendar_urls")),

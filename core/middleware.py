@@ -79,6 +79,7 @@ UNCACHED_PREFIXES = (
     "/static",
     "/media",
     "/sw.js",
+    "/theme/",  # a commune's colour stylesheet: cached for a year by its own headers (themes.views)
     "/healthz",
     "/readyz",
 )
@@ -143,6 +144,7 @@ UNPREFIXED_PREFIXES = (
     "/calendars/",
     "/payments/",
     "/documents/",
+    "/theme/",
     "/static/",
     "/media/",
     "/healthz",

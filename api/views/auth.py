@@ -1,18 +1,15 @@
 """A person's token for the write endpoints, and what those endpoints share.
 
 ``POST /api/v1/auth/token/`` trades a login (email or phone, as on the site: ``accounts.backends``) and
-a password for the person's token; ``DELETE`` revokes it. Failed attempts are counted per login and
-address: after ``FAILED_LOGINS_ALLOWED`` in ``FAILED_LOGIN_WINDOW_SECONDS`` the next attempt is a 429,
-right password or not, until the window ends.
+a password for the person's token; ``DELETE`` revokes it. Failed attempts are counted per login and per
+address, like on every other login (``accounts.throttling``): while the login or the address is locked,
+attempts are a 429 with ``Retry-After``, right password or not.
 
 An app acting for a person sends the token as ``Authorization: Token <token>``: orders and bookings
 are that person's, and a partner's API key alone is refused there (``PersonOnly``).
 """
 
-import hashlib
-
 from django.contrib.auth import authenticate
-from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, status
@@ -21,15 +18,15 @@ from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts import throttling
+from core.security import client_address
+
 from ..authentication import UserTokenAuthentication
 from ..models import ApiKey
 from ..permissions import UserTokenNeeded
 from ..schema import ApiAutoSchema
 from ..serializers.base import ErrorSerializer
 from .base import ApiViewMixin
-
-FAILED_LOGINS_ALLOWED = 5
-FAILED_LOGIN_WINDOW_SECONDS = 60
 
 
 class PersonOnly(BasePermission):
@@ -55,15 +52,6 @@ class TokenSerializer(serializers.Serializer):
 
 class TooManyLogins(exceptions.Throttled):
     default_code = "too_many_logins"
-
-
-def _attempts_key(login: str, address: str) -> str:
-    material = f"{login.strip().lower()}|{address}".encode()
-    return "api-token-failures:" + hashlib.sha256(material).hexdigest()
-
-
-def _client_address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
 class TokenSchema(ApiAutoSchema):
@@ -97,8 +85,8 @@ class AuthTokenView(ApiViewMixin, APIView):
         summary="Get a person's token",
         description=(
             "Sign in with an email address or phone number and the password. The same token is given "
-            "until it is revoked. After 5 failed attempts for a login from one address within a minute, "
-            "attempts are refused with 429 until the minute ends."
+            "until it is revoked. After too many failed attempts for a login, or from one address, "
+            "attempts are refused with 429 for a cooldown (Retry-After gives the seconds left)."
         ),
         request=TokenRequestSerializer,
         responses={
@@ -120,21 +108,16 @@ class AuthTokenView(ApiViewMixin, APIView):
         given = TokenRequestSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         login, password = given.validated_data["login"], given.validated_data["password"]
-        key = _attempts_key(login, _client_address(request))
-        if (cache.get(key) or 0) >= FAILED_LOGINS_ALLOWED:
+        # The backend counts failures and refuses locked logins (accounts.throttling); asked first so
+        # that a locked login reads as a 429, not as a wrong password.
+        seconds = throttling.seconds_locked(login=login, address=client_address(request._request))
+        if seconds:
             raise TooManyLogins(
-                wait=FAILED_LOGIN_WINDOW_SECONDS,
-                detail=str(_("Too many failed attempts; wait a minute and try again.")),
+                wait=seconds, detail=str(_("Too many failed attempts; wait and try again (see Retry-After)."))
             )
         user = authenticate(request._request, username=login, password=password)
         if user is None:
-            cache.add(key, 0, timeout=FAILED_LOGIN_WINDOW_SECONDS)
-            try:
-                cache.incr(key)
-            except ValueError:  # the window ended between add and incr
-                cache.set(key, 1, timeout=FAILED_LOGIN_WINDOW_SECONDS)
             raise exceptions.AuthenticationFailed(_("The login or the password is wrong."))
-        cache.delete(key)
         token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})
 

@@ -74,9 +74,21 @@ def browser(_allow_orm_beside_playwright):
 
 
 @pytest.fixture
-def new_context(request, browser, live_server):
-    """Make browser contexts on the live server (closed after the test): ``new_context(**options)``."""
+def new_context(request, browser, live_server, settings):
+    """Make browser contexts on the live server (closed after the test): ``new_context(**options)``.
+
+    Any Content-Security-Policy violation that the browser reports (its console says "Content Security
+    Policy") fails the test: a page that needs an inline script or style is broken for its visitors.
+    The Stripe stand-in's hosted page (``checkout.stripe.test``) is a form's redirect target, like
+    Stripe's own in production.
+    """
+    settings.CSP_FORM_ACTION_ORIGINS = [*settings.CSP_FORM_ACTION_ORIGINS, "https://checkout.stripe.test"]
     contexts = request.node.browser_contexts = []
+    violations = []
+
+    def on_console(message):
+        if "Content Security Policy" in message.text:
+            violations.append(f"{message.page.url if message.page else '?'}: {message.text}")
 
     def make(**options):
         options = {
@@ -87,12 +99,15 @@ def new_context(request, browser, live_server):
         }
         context = browser.new_context(**options)
         context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+        context.on("console", on_console)
         contexts.append(context)
         return context
 
     yield make
     for context in contexts:
         context.close()
+    if violations:
+        pytest.fail("Content-Security-Policy violations:\n" + "\n".join(violations))
 
 
 @pytest.fixture

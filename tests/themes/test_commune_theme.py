@@ -35,9 +35,15 @@ def test_a_dark_enough_colour_is_accepted_and_themes_the_commune_pages(site_tree
     factories.publish(commune)
     for page in (commune, site_tree["a"]["guide"]):
         html = client.get(page.url).text
-        assert "<style>:root{--primary:#0b4f6c}</style>" in html
+        assert '<link rel="stylesheet" href="/theme/0b4f6c.css">' in html  # no inline <style> (CSP)
+        assert "<style" not in html
         assert '<meta name="theme-color" content="#0b4f6c">' in html
-    assert "--primary:#0b4f6c" not in client.get(site_tree["b"]["commune"].url).text
+    assert "/theme/0b4f6c.css" not in client.get(site_tree["b"]["commune"].url).text
+    stylesheet = client.get("/theme/0b4f6c.css")
+    assert stylesheet.status_code == 200
+    assert stylesheet["Content-Type"] == "text/css; charset=utf-8"
+    assert stylesheet.content == b":root{--primary:#0b4f6c}\n"
+    assert stylesheet["Cache-Control"] == "public, max-age=31536000, immutable"
 
 
 def test_a_colour_that_is_not_a_hex_colour_is_refused(site_tree):

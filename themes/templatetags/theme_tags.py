@@ -4,16 +4,19 @@ No business rules here: these tags only format what the pages and views already 
 """
 
 import json
+import re
 
 from django import template
 from django.conf import settings
-from django.urls import translate_url
+from django.urls import reverse, translate_url
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language_info
 from wagtail.models import Page
 
 register = template.Library()
+
+HEX_COLOUR = re.compile(r"^#[0-9a-f]{6}$")
 
 # Characters that must not appear raw inside <script> (same set as Django's json_script).
 _SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
@@ -83,3 +86,13 @@ def breadcrumb_pages(page) -> list[Page]:
     if not isinstance(page, Page) or not page.pk:
         return []
     return list(page.get_ancestors().filter(depth__gt=1))
+
+
+@register.simple_tag
+def colour_stylesheet(colour) -> str:
+    """``<link>`` to the stylesheet of a commune colour (``themes.views``); nothing for a missing or
+    malformed colour, so the default of site.css stays."""
+    colour = (colour or "").lower()
+    if not HEX_COLOUR.match(colour):
+        return ""
+    return format_html('<link rel="stylesheet" href="{}">', reverse("theme_colour", args=[colour[1:]]))

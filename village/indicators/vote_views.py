@@ -16,6 +16,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from core.security import client_address
+
 from ..exceptions import VillageError, VillageErrorCode
 from . import votes
 from .data_filters import MAX_ID
@@ -78,7 +80,7 @@ def vote(request, guide_id):
     new_voter = not votes.is_voter_id(voter_id)
     if new_voter:
         voter_id = votes.new_voter_id()
-    address = request.META.get("REMOTE_ADDR", "") or "unknown"
+    address = client_address(request)  # REMOTE_ADDR, or the trusted proxies' X-Forwarded-For entry
     try:
         votes.cast_vote(guide=guide, voter_id=voter_id, helpful=helpful, address=address)
     except VillageError as error:
