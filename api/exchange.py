@@ -17,11 +17,16 @@ MAX_PARAMETER_LENGTH = 200
 MAX_PARAMETERS = 30
 
 
+def _storable(text: str, limit: int) -> str:
+    """``text`` cut to ``limit``, without NUL characters (PostgreSQL refuses them in text and jsonb)."""
+    return text[:limit].replace("\x00", "\ufffd")
+
+
 def _parameters(request) -> dict:
     parameters = {}
     for name in list(request.GET.keys())[:MAX_PARAMETERS]:
-        values = [value[:MAX_PARAMETER_LENGTH] for value in request.GET.getlist(name)]
-        parameters[name[:MAX_PARAMETER_LENGTH]] = values[0] if len(values) == 1 else values
+        values = [_storable(value, MAX_PARAMETER_LENGTH) for value in request.GET.getlist(name)]
+        parameters[_storable(name, MAX_PARAMETER_LENGTH)] = values[0] if len(values) == 1 else values
     return parameters
 
 
@@ -46,7 +51,7 @@ def record_exchange(*, partner_id: int, key_prefix: str, request, operation: str
         key_prefix=key_prefix,
         method=request.method[:8],
         operation=operation[:120],
-        path=request.path[:500],
+        path=_storable(request.path, 500),
         parameters=_parameters(request),
         status=status,
         response_digest=hashlib.sha256(body).hexdigest() if body else "",

@@ -46,6 +46,36 @@ def pytest_collection_modifyitems(config, items):
     items.sort(key=flushes)
 
 
+FIGURES_PROPERTY = "figures"
+
+
+@pytest.fixture
+def figures(record_property):
+    """``figures(text)``: a line of figures (corpus sizes, results) printed at the end of the run, also
+    under pytest-xdist and without ``-s`` — the security suite's sizes and results appear in CI's log."""
+
+    def say(text: str) -> None:
+        print(text)
+        record_property(FIGURES_PROPERTY, text.strip())
+
+    return say
+
+
+def pytest_terminal_summary(terminalreporter):
+    lines = [
+        value
+        for reports in terminalreporter.stats.values()
+        for report in reports
+        if getattr(report, "when", None) == "call"
+        for name, value in getattr(report, "user_properties", ())
+        if name == FIGURES_PROPERTY
+    ]
+    if lines:
+        terminalreporter.section("figures")
+        for line in lines:
+            terminalreporter.write_line(line)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():

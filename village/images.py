@@ -25,6 +25,7 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 from wagtail.images import get_image_model
+from wagtail.images.fields import WagtailImageField
 from wagtail.images.forms import BaseImageForm
 
 try:  # HEIC/HEIF from phones, when the optional decoder is installed
@@ -53,6 +54,8 @@ def sanitize_image(data: bytes, name: str) -> tuple[bytes, str, str]:
             image.load()
             oriented = ImageOps.exif_transpose(image)
             icc_profile = image.info.get("icc_profile")
+            # Pillow writes the source's JPEG comment (and more) back from ``info``: keep transparency only
+            oriented.info = {key: oriented.info[key] for key in ("transparency",) if key in oriented.info}
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as error:
         raise ValidationError(_("This file is not a readable image."), code="invalid_image") from error
 
@@ -71,8 +74,28 @@ def sanitize_image(data: bytes, name: str) -> tuple[bytes, str, str]:
     return buffer.getvalue(), f"{Path(name).stem or 'image'}.{extension}", content_type
 
 
+class SafeWagtailImageField(WagtailImageField):
+    """Wagtail's image field, refusing a truncated or corrupt image instead of failing with a 500.
+
+    Wagtail decodes the image lazily when it checks the pixel count and catches only the
+    decompression-bomb errors; Pillow's ``OSError`` (``image file is truncated``) escaped.
+    """
+
+    def check_image_pixel_size(self, f):
+        try:
+            super().check_image_pixel_size(f)
+        except (OSError, SyntaxError) as error:
+            raise ValidationError(self.error_messages["invalid_image"], code="invalid_image") from error
+
+
 class SafeImageForm(BaseImageForm):
     """Wagtail's image form plus :func:`sanitize_image` on the uploaded file."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        file_field = self.fields.get("file")
+        if type(file_field) is WagtailImageField:  # Wagtail builds it; only its class is swapped
+            file_field.__class__ = SafeWagtailImageField
 
     def clean_file(self):
         uploaded = self.cleaned_data.get("file")
