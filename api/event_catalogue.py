@@ -10,7 +10,8 @@ type                       sent when (domain events in brackets)
 ``<page>.updated``         a live page is published again with changes (``village.<kind>.published``
                            while already live)
 ``<page>.unpublished``     a page is taken down (``village.<kind>.unpublished``)
-``product.published``      the commune moderator approves a listing (``market.product.approved``)
+``product.published``      the commune moderator approves a listing, or a deleted listed one is restored
+                           (``market.product.approved`` / ``restored``)
 ``product.updated``        a listed product changes: price, words, unit, harvest months, photos, OCOP
                            rating, certifications (``market.product.updated`` / ``ocop_rated`` /
                            ``certified`` / ``photo_added``)
@@ -19,9 +20,11 @@ type                       sent when (domain events in brackets)
                            ``fields == ["stock"]``); a checkout sells the last unit
                            (``market.order.placed``: stock now 0); a cancelled order brings a sold-out
                            product back (``market.order.cancelled``: stock was 0 before)
-``product.unpublished``    the moderator rejects an approved listing, or an edit of its words sends a
-                           listed product back to moderation (``market.product.rejected`` / ``updated``)
-``<listing>.published``    a stay, tour or experience is approved (``tourism.service.approved``)
+``product.unpublished``    the moderator rejects an approved listing, an edit of its words sends a
+                           listed product back to moderation, or a listed product is deleted
+                           (``market.product.rejected`` / ``updated`` / ``deleted``)
+``<listing>.published``    a stay, tour or experience is approved, or a deleted listed one is restored
+                           (``tourism.service.approved`` / ``restored``)
 ``<listing>.updated``      a listed one changes: words, photos, rooms, nightly or seasonal prices
                            (``tourism.service.updated`` / ``photo_*``, ``tourism.unit.created`` /
                            ``updated`` / ``season_added`` / ``season_removed``)
@@ -29,8 +32,8 @@ type                       sent when (domain events in brackets)
                            nights or seats are taken or given back: a booking is held, requested,
                            confirmed at once (pay on arrival), cancelled, declined or expires; the host
                            closes or reopens nights; an imported calendar changed; a departure is added
-``<listing>.unpublished``  an approved one is rejected, or sent back to moderation by an edit of its
-                           words
+``<listing>.unpublished``  an approved one is rejected, sent back to moderation by an edit of its
+                           words, or deleted (``tourism.service.deleted``)
 =========================  ============================================================================
 
 Deliberate choices:
@@ -338,7 +341,8 @@ def _product_summary(product: Product, lookups: _Lookups) -> tuple[dict, Matchab
 
 
 def _load_products(ids) -> list[Product]:
-    return list(Product.objects.filter(pk__in=ids).select_related("producer", "ocop").order_by("pk"))
+    # all_objects: a deleted listing still has to be announced as taken down
+    return list(Product.all_objects.filter(pk__in=ids).select_related("producer", "ocop").order_by("pk"))
 
 
 def _is_listed(product: Product) -> bool:
@@ -359,7 +363,13 @@ def _product_events(action: str):
             return []
         product = products[0]
         listed = _is_listed(product)
-        if action == "approved":
+        if action == "deleted":
+            change = "unpublished" if listed else None
+        elif action == "restored":
+            change = "published" if listed and product.producer.deleted_at is None else None
+        elif product.deleted_at is not None:
+            change = None
+        elif action == "approved":
             change = "published" if listed else None
         elif action == "rejected":
             change = "unpublished" if _was_approved(event, "market.product") else None
@@ -465,7 +475,8 @@ def _service_webhooks(service: Service | None, change: str | None, lookups: _Loo
 
 
 def _service(pk) -> Service | None:
-    return Service.objects.select_related("host").filter(pk=pk).first()
+    # all_objects: a deleted listing still has to be announced as taken down
+    return Service.all_objects.select_related("host").filter(pk=pk).first()
 
 
 def _service_of_unit(pk) -> Service | None:
@@ -484,6 +495,14 @@ def _listing_events(action: str):
     def translate(event: Event, lookups: _Lookups) -> list[WebhookEvent]:
         service = _service(event.subject_id)
         if service is None:
+            return []
+        if action == "deleted":
+            return _service_webhooks(service, "unpublished" if _service_is_listed(service) else None, lookups)
+        if action == "restored":
+            return _service_webhooks(
+                service, "published" if service.host.deleted_at is None else None, lookups
+            )
+        if service.deleted_at is not None:
             return []
         if action == "approved":
             change = "published"
@@ -556,13 +575,30 @@ TRANSLATORS: dict[str, Callable[[Event, _Lookups], list[WebhookEvent]]] = {
     },
     **{
         f"market.product.{action}": _product_events(action)
-        for action in ("approved", "rejected", "updated", "ocop_rated", "certified", "photo_added")
+        for action in (
+            "approved",
+            "rejected",
+            "updated",
+            "ocop_rated",
+            "certified",
+            "photo_added",
+            "deleted",
+            "restored",
+        )
     },
     "market.order.placed": _order_events("placed"),
     "market.order.cancelled": _order_events("cancelled"),
     **{
         f"tourism.service.{action}": _listing_events(action)
-        for action in ("approved", "rejected", "updated", "photo_added", "photo_removed")
+        for action in (
+            "approved",
+            "rejected",
+            "updated",
+            "photo_added",
+            "photo_removed",
+            "deleted",
+            "restored",
+        )
     },
     **{
         f"tourism.unit.{action}": _unit_events("updated")

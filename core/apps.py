@@ -6,3 +6,19 @@ class CoreConfig(AppConfig):
 
     name = "core"
     verbose_name = "Core"
+
+    def ready(self):
+        from django.db.backends.signals import connection_created
+
+        from .audit import register_sqlite_functions
+
+        # Database plumbing, not a domain flow: SQLite's append-only trigger on core_event calls it.
+        connection_created.connect(register_sqlite_functions, dispatch_uid="core.audit.sqlite_functions")
+
+        from .registries import PeriodicJob, periodic_jobs
+        from .tasks import requeue_stale_tasks_task
+
+        # Jobs left RUNNING by a worker that died are queued again (core/tasks.py).
+        periodic_jobs.register(
+            "core.requeue-stale-tasks", PeriodicJob(requeue_stale_tasks_task, every_seconds=60)
+        )

@@ -11,7 +11,19 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
+class AppendOnlyError(ValueError):
+    """Raised when code tries to change or delete an event (the database refuses it too: ``core.audit``)."""
+
+
 class EventQuerySet(models.QuerySet):
+    def delete(self):
+        raise AppendOnlyError("Events are append-only: they cannot be deleted")
+
+    delete.queryset_only = True
+
+    def update(self, **kwargs):
+        raise AppendOnlyError("Events are append-only: they cannot be changed")
+
     def named(self, name: str):
         return self.filter(name=name)
 
@@ -54,3 +66,6 @@ class Event(models.Model):
         if self.pk is not None and not kwargs.pop("force_insert", False):
             raise ValueError("Events are append-only")
         super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Events are append-only: they cannot be deleted")

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from core.deletion import AliveManager, NeverDeleted, NeverDeletedQuerySet, SoftDeletable, SoftDeleteQuerySet
 from core.text import folded_words
 from payments.validators import account_name_validator, account_number_validator, bank_bin_validator
 
@@ -65,13 +66,16 @@ class ProducerKind(models.TextChoices):
     ENTERPRISE = "enterprise", _("Small enterprise")
 
 
-class ModeratedQuerySet(models.QuerySet):
+class ModeratedQuerySet(SoftDeleteQuerySet):
     def approved(self):
         return self.filter(review_status=ReviewStatus.APPROVED)
 
 
-class Producer(models.Model):
-    """A household or cooperative that sells; belongs to one commune and, optionally, one village."""
+class Producer(SoftDeletable):
+    """A household or cooperative that sells; belongs to one commune and, optionally, one village.
+
+    Deleting a producer (``services.delete_producer``) hides it and its products; its orders stay.
+    """
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="producers")
     commune = models.ForeignKey("village.CommunePage", on_delete=models.PROTECT, related_name="producers")
@@ -120,7 +124,8 @@ class Producer(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = ModeratedQuerySet.as_manager()
+    objects = AliveManager.from_queryset(ModeratedQuerySet)()
+    all_objects = models.Manager.from_queryset(ModeratedQuerySet)()
 
     class Meta:
         verbose_name = _("producer")
@@ -154,15 +159,23 @@ def _harvest_months_validator(value) -> None:
 
 class ProductQuerySet(ModeratedQuerySet):
     def listed(self):
-        """What buyers see: approved products of approved producers."""
-        return self.filter(review_status=ReviewStatus.APPROVED, producer__review_status=ReviewStatus.APPROVED)
+        """What buyers see: approved products of approved producers, neither of them deleted."""
+        return self.filter(
+            review_status=ReviewStatus.APPROVED,
+            producer__review_status=ReviewStatus.APPROVED,
+            deleted_at__isnull=True,
+            producer__deleted_at__isnull=True,
+        )
 
     def in_stock(self):
         return self.filter(stock__gt=0)
 
 
-class Product(models.Model):
-    """A product listing: price in VND per unit, stock in units, a minimum order, harvest months."""
+class Product(SoftDeletable):
+    """A product listing: price in VND per unit, stock in units, a minimum order, harvest months.
+
+    Deleting a listing (``services.delete_product``) hides it everywhere; order lines keep pointing at it.
+    """
 
     producer = models.ForeignKey(Producer, on_delete=models.PROTECT, related_name="products")
     commune = models.ForeignKey("village.CommunePage", on_delete=models.PROTECT, related_name="products")
@@ -201,7 +214,8 @@ class Product(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
-    objects = ProductQuerySet.as_manager()
+    objects = AliveManager.from_queryset(ProductQuerySet)()
+    all_objects = models.Manager.from_queryset(ProductQuerySet)()
 
     class Meta:
         verbose_name = _("product")
@@ -418,13 +432,16 @@ class Checkout(models.Model):
         return self.reference
 
 
-class OrderQuerySet(models.QuerySet):
+class OrderQuerySet(NeverDeletedQuerySet):
     def expired_holds(self, now=None):
         return self.filter(status=OrderStatus.PENDING_PAYMENT, hold_expires_at__lte=now or timezone.now())
 
 
-class Order(models.Model):
-    """What one buyer bought from one producer in one checkout; stock is held until payment or expiry."""
+class Order(NeverDeleted):
+    """What one buyer bought from one producer in one checkout; stock is held until payment or expiry.
+
+    An order is never deleted: cancelled or refunded is its end state.
+    """
 
     checkout = models.ForeignKey(Checkout, on_delete=models.PROTECT, related_name="orders")
     reference = models.CharField(_("order reference"), max_length=16, unique=True)

@@ -19,6 +19,7 @@ urlpatterns = [
     path("<int:producer_id>/products/new/discard/", shop.product_new_discard, name="product_new_discard"),
     path("<int:producer_id>/products/<int:product_id>/", shop.product_edit, name="product_edit"),
     path("<int:producer_id>/products/<int:product_id>/stock/", shop.product_stock, name="product_stock"),
+    path("<int:producer_id>/products/<int:product_id>/delete/", shop.product_delete, name="product_delete"),
     path(
         "<int:producer_id>/products/<int:product_id>/photos/",
         shop.product_photo_add,

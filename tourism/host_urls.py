@@ -20,6 +20,7 @@ urlpatterns = [
     # listings, rooms, seasonal prices and departures
     path("<int:host_id>/services/new/", host.service_new, name="service_new"),
     path("<int:host_id>/services/<int:service_id>/", host.service_edit, name="service_edit"),
+    path(f"{SERVICE}delete/", host.service_delete, name="service_delete"),
     path(f"{SERVICE}photos/add/", host.photo_add, name="photo_add"),
     path(f"{SERVICE}photos/<int:photo_id>/remove/", host.photo_remove, name="photo_remove"),
     path("<int:host_id>/services/<int:service_id>/rooms/new/", host.unit_new, name="unit_new"),

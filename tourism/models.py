@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from core.deletion import AliveManager, NeverDeleted, NeverDeletedQuerySet, SoftDeletable, SoftDeleteQuerySet
 from core.text import folded_words
 from payments.validators import account_name_validator, account_number_validator, bank_bin_validator
 
@@ -84,8 +85,15 @@ class Language(models.TextChoices):
     TAY = "tay", _("Tày")
 
 
-class Host(models.Model):
-    """A homestay family, a trekking guide or a workshop taking bookings in one commune."""
+class HostQuerySet(SoftDeleteQuerySet):
+    pass
+
+
+class Host(SoftDeletable):
+    """A homestay family, a trekking guide or a workshop taking bookings in one commune.
+
+    Deleting a host (``services.delete_host``) hides it and its listings; its bookings stay.
+    """
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="hosts")
     commune = models.ForeignKey("village.CommunePage", on_delete=models.PROTECT, related_name="hosts")
@@ -111,6 +119,9 @@ class Host(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = AliveManager.from_queryset(HostQuerySet)()
+    all_objects = models.Manager.from_queryset(HostQuerySet)()
+
     class Meta:
         verbose_name = _("host")
         verbose_name_plural = _("hosts")
@@ -128,14 +139,23 @@ class Host(models.Model):
         return bool(self.bank_bin and self.bank_account_number and self.bank_account_name)
 
 
-class ServiceQuerySet(models.QuerySet):
+class ServiceQuerySet(SoftDeleteQuerySet):
     def listed(self):
-        """What tourists see: approved listings of approved hosts."""
-        return self.filter(status=ListingStatus.APPROVED, host__status=ListingStatus.APPROVED)
+        """What tourists see: approved listings of approved hosts, neither of them deleted."""
+        return self.filter(
+            status=ListingStatus.APPROVED,
+            host__status=ListingStatus.APPROVED,
+            deleted_at__isnull=True,
+            host__deleted_at__isnull=True,
+        )
 
 
-class Service(models.Model):
-    """A stay, a tour or an experience offered by a host (the thing a tourist finds and books)."""
+class Service(SoftDeletable):
+    """A stay, a tour or an experience offered by a host (the thing a tourist finds and books).
+
+    Deleting a listing (``services.delete_service``) hides it everywhere; its bookings keep pointing at
+    it. Its rooms (units) and departures (slots) go with it: they are reached only through the listing.
+    """
 
     host = models.ForeignKey(Host, on_delete=models.PROTECT, related_name="services")
     commune = models.ForeignKey("village.CommunePage", on_delete=models.PROTECT, related_name="services")
@@ -189,7 +209,8 @@ class Service(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
-    objects = ServiceQuerySet.as_manager()
+    objects = AliveManager.from_queryset(ServiceQuerySet)()
+    all_objects = models.Manager.from_queryset(ServiceQuerySet)()
 
     class Meta:
         verbose_name = _("tourism service")
@@ -391,7 +412,7 @@ class CancelledBy(models.TextChoices):
     SYSTEM = "system", _("Platform")
 
 
-class BookingQuerySet(models.QuerySet):
+class BookingQuerySet(NeverDeletedQuerySet):
     def active(self):
         return self.filter(status__in=ACTIVE_BOOKING_STATUSES)
 
@@ -402,8 +423,10 @@ class BookingQuerySet(models.QuerySet):
         )
 
 
-class Booking(models.Model):
+class Booking(NeverDeleted):
     """A tourist's booking of a unit's nights or of seats on a slot (or an on-request date).
+
+    A booking is never deleted: cancelled, declined or expired is its end state.
 
     ``price_lines`` keeps the quote the guest accepted (label, amount) so the booking never changes
     price afterwards; ``total`` is its sum.

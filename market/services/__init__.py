@@ -10,6 +10,7 @@ from .checkout import (
     release_expired_holds,
     set_cart_quantity,
 )
+from .deletion import delete_producer, delete_product, restore_producer, restore_product
 from .orders import (
     accept_cash_order,
     buyer_may_cancel,
@@ -52,6 +53,8 @@ __all__ = [
     "create_lot",
     "create_producer",
     "create_product",
+    "delete_producer",
+    "delete_product",
     "give_back_stock",
     "is_buyer",
     "mark_delivered",
@@ -61,6 +64,8 @@ __all__ = [
     "place_order",
     "producer_reliability",
     "release_expired_holds",
+    "restore_producer",
+    "restore_product",
     "review_listing",
     "review_producer",
     "review_product",

@@ -213,6 +213,7 @@ def place_order(
                 product is None
                 or product.review_status != ReviewStatus.APPROVED
                 or product.producer.review_status != ReviewStatus.APPROVED
+                or product.producer.is_deleted
             ):
                 raise MarketError(
                     MarketErrorCode.PRODUCT_UNAVAILABLE, _("A product in your cart is no longer for sale.")
@@ -336,7 +337,8 @@ def place_order(
 def give_back_stock(order: Order) -> None:
     """Return an order's held quantities to stock (the caller holds the order's row lock)."""
     for line in order.lines.order_by("product_id"):
-        Product.objects.filter(pk=line.product_id).update(stock=F("stock") + line.quantity)
+        # all_objects: a listing deleted meanwhile gets its stock back too (it is right when restored)
+        Product.all_objects.filter(pk=line.product_id).update(stock=F("stock") + line.quantity)
 
 
 def release_expired_holds(*, now=None) -> int:

@@ -45,7 +45,8 @@ def bank_account_name_from(full_name: str) -> str:
 
 
 def _unique_slug(model, text: str, *, exclude_pk=None) -> str:
-    return unique_slug(model.objects.all(), text, fallback="shop", exclude_pk=exclude_pk)
+    # deleted rows keep their address (they can be restored), so a new one must not take it
+    return unique_slug(model.all_objects.all(), text, fallback="shop", exclude_pk=exclude_pk)
 
 
 def _assign(instance, fields: dict, allowed: set[str]) -> None:

@@ -498,6 +498,28 @@ def product_edit(request, producer_id: int, product_id: int):
 
 @producer_area
 @require_POST
+def product_delete(request, producer_id: int, product_id: int):
+    """Delete a listing (soft: buyers no longer see it, its orders stay, the commune can restore it)."""
+    producer = _shop(request, producer_id)
+    product = get_object_or_404(Product, pk=product_id, producer=producer)
+    try:
+        services.delete_product(product=product, actor=request.user)
+    except MarketError as error:
+        messages.error(request, error.message)
+        return redirect("shop:product_edit", producer_id=producer.pk, product_id=product.pk)
+    messages.success(
+        request,
+        _(
+            "“%(product)s” is deleted: buyers no longer see it. Its orders stay. "
+            "If this was a mistake, ask the commune to restore it."
+        )
+        % {"product": product.name},
+    )
+    return redirect("shop:products", producer_id=producer.pk)
+
+
+@producer_area
+@require_POST
 def product_photo_add(request, producer_id: int, product_id: int):
     producer, product = _product_for_edit(request, producer_id, product_id)
     photo_form = ProductPhotoForm(request.POST, request.FILES)

@@ -313,6 +313,31 @@ def test_an_approved_listing_sent_back_to_moderation_is_unpublished_but_a_never_
 
 
 @pytest.mark.django_db
+def test_a_deleted_listing_is_unpublished_and_a_restored_one_published_again(
+    partner, tea, site_tree, receiver, django_capture_on_commit_callbacks
+):
+    subscription = subscribe(partner, f"{receiver.url}/products", content_types=["product"])
+    moderator = factories.make_member(
+        "moderator-a@example.org", site_tree["a"]["commune"], Role.COMMUNE_MODERATOR
+    )
+    owner = tea.producer.owner
+    draft = market_services.create_product(
+        producer=tea.producer, actor=owner, name_vi="Chè xanh", price=90_000, stock=10, category="tea"
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        market_services.delete_product(product=tea, actor=owner)
+        market_services.delete_product(product=draft, actor=owner)  # never public: nothing to take down
+        market_services.restore_product(product=tea, actor=moderator)
+
+    assert [(request.json["type"], request.json["data"]["id"]) for request in receiver.requests] == [
+        ("product.unpublished", tea.pk),
+        ("product.published", tea.pk),
+    ]
+    assert all(signature_is_valid(subscription.secret, request) for request in receiver.requests)
+
+
+@pytest.mark.django_db
 def test_an_ocop_rating_lets_a_product_through_a_minimum_stars_filter(
     partner, tea, receiver, django_capture_on_commit_callbacks
 ):
@@ -356,6 +381,28 @@ def test_a_booking_makes_stay_availability_changed_without_saying_who_booked(
     raw = receiver.requests[0].body.decode()
     for private in (booking.guest_name, booking.guest_email, booking.guest_phone, booking.reference):
         assert private not in raw
+
+
+@pytest.mark.django_db
+def test_a_deleted_stay_is_unpublished_and_a_restored_one_published_again(
+    partner, room, site_tree, receiver, django_capture_on_commit_callbacks
+):
+    from tourism.services.deletion import delete_service, restore_service
+
+    subscribe(partner, f"{receiver.url}/stays", content_types=["stay"])
+    moderator = factories.make_member(
+        "moderator-a@example.org", site_tree["a"]["commune"], Role.COMMUNE_MODERATOR
+    )
+    stay = room.service
+
+    with django_capture_on_commit_callbacks(execute=True):
+        delete_service(service=stay, actor=stay.host.owner)
+        restore_service(service=stay, actor=moderator)
+
+    assert [(request.json["type"], request.json["data"]["id"]) for request in receiver.requests] == [
+        ("stay.unpublished", stay.pk),
+        ("stay.published", stay.pk),
+    ]
 
 
 @pytest.mark.django_db

@@ -144,7 +144,12 @@ def check_still_free(unit: Unit, *, check_in: date, check_out: date, now: dateti
 
 
 def check_bookable(service: Service) -> None:
-    if service.status != ListingStatus.APPROVED or service.host.status != ListingStatus.APPROVED:
+    if (
+        service.status != ListingStatus.APPROVED
+        or service.host.status != ListingStatus.APPROVED
+        or service.is_deleted
+        or service.host.is_deleted
+    ):
         raise TourismError(TourismErrorCode.NOT_BOOKABLE, _("This listing is not taking bookings."))
 
 
@@ -387,7 +392,7 @@ def request_experience(
             TourismErrorCode.TOO_FAR_AHEAD, _("Bookings open two years ahead at most."), field="day"
         )
     with transaction.atomic():
-        locked = Service.objects.select_for_update().select_related("host").get(pk=service.pk)
+        locked = Service.all_objects.select_for_update().select_related("host").get(pk=service.pk)
         check_bookable(locked)
         if (
             locked.kind == ServiceKind.STAY

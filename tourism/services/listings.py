@@ -96,7 +96,7 @@ def create_host(*, owner, commune, actor, **fields) -> Host:
     _assign(host, fields, HOST_FIELDS)
     acting = acting_for_host(user=actor, host=host)
     _check_village(host, commune.pk)
-    host.slug = unique_slug(Host.objects.all(), host.name, fallback="host")
+    host.slug = unique_slug(Host.all_objects.all(), host.name, fallback="host")
     host.full_clean(exclude=["owner", "commune"])
     with transaction.atomic():
         host.save()
@@ -167,7 +167,7 @@ def create_service(*, host: Host, actor, **fields) -> Service:
     _assign(service, fields, SERVICE_FIELDS)
     _check_village(service, host.commune_id)
     _clean_choices(service)
-    service.slug = unique_slug(Service.objects.all(), service.title_vi, fallback="service")
+    service.slug = unique_slug(Service.all_objects.all(), service.title_vi, fallback="service")
     service.refresh_folded_text()
     service.full_clean(exclude=["host", "commune"])
     with transaction.atomic():

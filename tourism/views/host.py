@@ -81,6 +81,7 @@ from ..models import (
 )
 from ..services import bookings as booking_services
 from ..services import calendars as calendar_services
+from ..services import deletion as listing_deletion
 from ..services import listings
 from ..services import payments as booking_payments
 from ..services import reviews as review_services
@@ -136,7 +137,13 @@ def _service(host: Host, service_id: int) -> Service:
 
 def _unit(host: Host, unit_id: int, *, service: Service | None = None) -> Unit:
     filters = {"service": service} if service is not None else {"service__host": host}
-    return get_object_or_404(Unit.objects.select_related("service__host__owner"), pk=unit_id, **filters)
+    # a deleted listing's rooms go with it (its bookings stay reachable through _booking)
+    return get_object_or_404(
+        Unit.objects.select_related("service__host__owner"),
+        pk=unit_id,
+        service__deleted_at__isnull=True,
+        **filters,
+    )
 
 
 def _booking(host: Host, reference: str) -> Booking:
@@ -392,6 +399,31 @@ def service_new(request, host_id: int):
             return redirect("host:service_edit", host_id=host.pk, service_id=service.pk)
     status = 400 if form.is_bound else 200
     return _render(request, "service_form.html", host, {"form": form, "section": "new_service"}, status)
+
+
+@host_area
+@require_http_methods(["GET", "POST"])
+def service_delete(request, host_id: int, service_id: int):
+    """Ask, then delete a listing (soft: tourists no longer see or book it, its bookings stay, the
+    commune can restore it)."""
+    host = _host(request, host_id)
+    service = _service(host, service_id)
+    if request.method == "GET":
+        return _render(request, "service_delete.html", host, {"service": service})
+    try:
+        listing_deletion.delete_service(service=service, actor=request.user)
+    except TourismError as error:
+        messages.error(request, error.message)
+        return redirect("host:service_edit", host_id=host.pk, service_id=service.pk)
+    messages.success(
+        request,
+        _(
+            "“%(listing)s” is deleted: tourists no longer see it. Its bookings stay. "
+            "If this was a mistake, ask the commune to restore it."
+        )
+        % {"listing": service.title},
+    )
+    return redirect("host:dashboard", host_id=host.pk)
 
 
 @host_area
