@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: api-contract run serve worker test test-postgres test-browser lint format check messages migrate demo bench-pages bench-smoke bench-market bench-tourism bench-api bench-api-smoke clean
+.PHONY: api-contract run serve worker test test-postgres test-browser lint format check messages migrate demo bench bench-pages bench-pages-smoke bench-smoke bench-market bench-tourism bench-api bench-api-smoke clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -41,8 +41,20 @@ run: demo
 	trap "kill $$worker $$periodic 2>/dev/null" EXIT INT TERM; \
 	$(MANAGE) runserver $(HOST):$(PORT)
 
+## make worker: TASK_WORKERS (2) task workers for the configured backend, until stopped: N `db_worker`
+## processes (the database queue), or with TASKS_BACKEND=rq one `rqworker-pool` of N RQ workers
+## (production settings unless DJANGO_SETTINGS_MODULE says otherwise)
+TASK_WORKERS ?= 2
 worker: $(VENV)/.installed
-	$(MANAGE) db_worker
+	@if [ "$${TASKS_BACKEND:-database}" = rq ]; then \
+		DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-config.settings.production} \
+			exec $(MANAGE) rqworker-pool default --num-workers $(TASK_WORKERS); \
+	else \
+		pids=""; \
+		for i in $$(seq $(TASK_WORKERS)); do $(MANAGE) db_worker & pids="$$pids $$!"; done; \
+		trap 'kill $$pids 2>/dev/null' INT TERM; \
+		wait; \
+	fi
 
 ## make test: the whole suite (SQLite unless DATABASE_URL is set; browser tests when Chromium is there)
 test: messages
@@ -74,8 +86,19 @@ check: messages
 bench-pages: messages
 	$(PY) bench/pages.py
 
-bench-smoke: messages
+bench-pages-smoke: messages
 	$(PY) bench/pages.py --smoke
+
+## make bench: national scale on PostgreSQL (500 communes, 5,000 villages, 100,000 products, 10,000 services,
+## 200,000 bookings, 1,000 partners; seeded once into database svp_bench_national, reused after), gunicorn
+## with production settings and Redis (db 3), locust per endpoint; one table vs the bare view (bench/national.py)
+bench: messages
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} $(PY) bench/national.py --scale national
+
+## make bench-smoke: the same at small scale in a fresh database svp_bench_smoke (dropped after); a few
+## minutes; exits non-zero on any error, never on speed (CI)
+bench-smoke: messages
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} $(PY) bench/national.py --scale smoke --fresh --drop
 
 ## make bench-market: catalogue and product pages vs a bare view with 10,000 products, checkout p95
 ## (PostgreSQL database svp_bench_market when DATABASE_URL is set, else SQLite)
