@@ -74,6 +74,8 @@ MIDDLEWARE = [
     # First: every later middleware's log lines and answers (redirects too) carry the request id.
     "core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy and Permissions-Policy (core/security.py), outside the page cache.
+    "core.security.SecurityHeadersMiddleware",
     "api.middleware.ExchangeEdgeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "core.middleware.AnonymousPageCacheMiddleware",
@@ -82,9 +84,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # who made a permission change in an admin screen that calls no service (accounts.audit)
+    "accounts.middleware.AuditActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, so it sees a view's database errors first: 503 + Retry-After, and the next request reconnects.
+    "core.resilience.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -137,19 +143,20 @@ REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
+            # django-redis that answers misses while Redis is unreachable, leaves it alone for
+            # RETRY_SECONDS after an error and logs the outage once per LOG_INTERVAL_SECONDS
+            # (core/resilience.py): a cache outage slows pages down, it does not break them.
+            "BACKEND": "core.resilience.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "svp",
             "OPTIONS": {
-                "SOCKET_CONNECT_TIMEOUT": 2,
-                "SOCKET_TIMEOUT": 2,
-                # A cache outage must slow pages down, not break them.
-                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": env_int("REDIS_CONNECT_TIMEOUT_SECONDS", 1),
+                "SOCKET_TIMEOUT": env_int("REDIS_TIMEOUT_SECONDS", 2),
+                "RETRY_SECONDS": env_int("CACHE_RETRY_SECONDS", 5),
+                "LOG_INTERVAL_SECONDS": env_int("CACHE_LOG_INTERVAL_SECONDS", 60),
             },
         }
     }
-    DJANGO_REDIS_IGNORE_EXCEPTIONS = True
-    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "svp"}}
 
@@ -160,17 +167,30 @@ GUIDE_VOTES_PER_IP_PER_HOUR = env_int("GUIDE_VOTES_PER_IP_PER_HOUR", 30)
 
 # --- background work ------------------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A database-queue job RUNNING for longer than this is taken for dead (its worker was killed) and
+# queued again, at most TASKS_MAX_RUNS times in all (core/tasks.py): keep it above the longest job.
+TASKS_STALE_AFTER_SECONDS = env_int("TASKS_STALE_AFTER_SECONDS", 1800)
+TASKS_MAX_RUNS = env_int("TASKS_MAX_RUNS", 3)
 
 # --- authentication -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["accounts.backends.PhoneOrEmailBackend"]
 LOGIN_URL = "wagtailadmin_login"
+WAGTAILADMIN_USER_LOGIN_FORM = "accounts.forms.ThrottledLoginForm"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Login throttling (accounts/throttling.py), on every door that takes a password: after
+# LOGIN_FAILURES_LIMIT failures for one account (its phone and email together), or
+# LOGIN_FAILURES_PER_ADDRESS_LIMIT from one address (higher: mobile carriers put many people behind one
+# address), within LOGIN_LOCKOUT_SECONDS, attempts are refused for LOGIN_LOCKOUT_SECONDS, right password
+# or not.
+LOGIN_FAILURES_LIMIT = env_int("LOGIN_FAILURES_LIMIT", 5)
+LOGIN_FAILURES_PER_ADDRESS_LIMIT = env_int("LOGIN_FAILURES_PER_ADDRESS_LIMIT", 50)
+LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 900)
 # The commune model that memberships point at (kept as a string so accounts/ never imports village/).
 COMMUNE_MODEL = "village.CommunePage"
 
@@ -364,6 +384,16 @@ CSRF_COOKIE_HTTPONLY = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Content-Security-Policy (core/security.py): more origins for images (a media CDN) and for forms — a
+# form's redirect counts too, so Stripe Checkout's origin is listed for the card payment's 303.
+CSP_IMG_ORIGINS = env_list("CSP_IMG_ORIGINS", [])
+CSP_FORM_ACTION_ORIGINS = env_list("CSP_FORM_ACTION_ORIGINS", ["https://checkout.stripe.com"])
+# How many proxies of ours (nginx, a load balancer) add to X-Forwarded-For before Django: the client's
+# address (login throttling) is read that many entries from its right. 0: REMOTE_ADDR.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# No Gravatar images in the admin: no third-party request carrying a hash of staff email addresses.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # --- logging --------------------------------------------------------------------------------------
 # To standard output, with the request id on every line (core/logs.py): "plain" text or "json" lines
