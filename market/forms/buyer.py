@@ -10,6 +10,7 @@ from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from accounts.phones import normalize_phone
+from core.forms import QuickSelect
 
 from ..exceptions import MarketError, MarketErrorCode
 from ..models import Category, CertificationKind, DeliveryMethod
@@ -115,8 +116,11 @@ class CatalogueFilterForm(forms.Form):
         help_text=_("You do not need to type the accents: “che” finds “chè”."),
     )
     category = forms.ChoiceField(label=_("Category"), required=False)
-    province = forms.ChoiceField(label=_("Province"), required=False)
-    commune = forms.TypedChoiceField(label=_("Commune"), required=False, coerce=int, empty_value=None)
+    # hundreds of options nationally: written without a template per option
+    province = forms.ChoiceField(label=_("Province"), required=False, widget=QuickSelect)
+    commune = forms.TypedChoiceField(
+        label=_("Commune"), required=False, coerce=int, empty_value=None, widget=QuickSelect
+    )
     ocop = forms.TypedChoiceField(
         label=_("OCOP stars"), required=False, coerce=int, empty_value=None, choices=[]
     )
