@@ -112,9 +112,16 @@ CHECKS: dict[str, Callable[[], None]] = {
 }
 
 
+# Checks whose failure slows the node down without stopping it: the cache (a Redis outage is a cache
+# miss, core.resilience). Taking every node out of the load balancer because the shared Redis is down
+# would turn a slower site into no site; they are reported ``degraded`` instead.
+DEGRADABLE = frozenset({"cache"})
+
+
 def run_checks() -> tuple[bool, dict[str, dict]]:
-    """Run every check; return whether all passed and, per check, ``ok``, ``ms`` and the ``error``
-    class name of a failure (or ``unchecked``)."""
+    """Run every check; return whether the node is ready (every check but the degradable ones passed)
+    and, per check, ``ok``, ``ms`` and the ``error`` class name of a failure (``degraded`` for a
+    degradable one), or ``unchecked``."""
     budget = _budget_seconds()
     results: dict[str, dict] = {}
     for name, check in CHECKS.items():
@@ -128,8 +135,10 @@ def run_checks() -> tuple[bool, dict[str, dict]]:
             result["unchecked"] = True
         except Exception as error:  # noqa: BLE001 — any failure of a dependency means "not ready"
             result = {"ok": False, "error": type(error).__name__}
+            if name in DEGRADABLE:
+                result["degraded"] = True
             # The operator's log gets the message (no traceback: a probe repeats every few seconds).
             logger.warning("readiness check %s failed: %s: %s", name, type(error).__name__, error)
         result["ms"] = round((time.perf_counter() - started) * 1000, 1)
         results[name] = result
-    return all(result["ok"] for result in results.values()), results
+    return all(result["ok"] for name, result in results.items() if name not in DEGRADABLE), results

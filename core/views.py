@@ -26,12 +26,13 @@ def healthz(request):
 @csrf_exempt
 @require_safe
 def readyz(request):
-    """Readiness: the database, the cache and the task queue answer (``core.health``). 503 with
-    ``Retry-After`` and the failing check's error class otherwise — a load balancer stops sending
-    traffic here until it passes again."""
+    """Readiness: the database and the task queue answer (``core.health``). 503 with ``Retry-After`` and
+    the failing check's error class otherwise — a load balancer stops sending traffic here until it
+    passes again. A failing cache is ``"status": "degraded"`` with 200: the node serves, slower."""
     ready, checks = run_checks()
     if ready:
-        return _probe_answer({"status": "ok", "checks": checks})
+        degraded = any(not check["ok"] for check in checks.values())
+        return _probe_answer({"status": "degraded" if degraded else "ok", "checks": checks})
     response = _probe_answer({"status": "unavailable", "checks": checks}, status=503)
     response["Retry-After"] = str(READINESS_RETRY_AFTER_SECONDS)
     return response

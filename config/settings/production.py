@@ -208,6 +208,11 @@ if WAGTAILFRONTENDCACHE:
     INSTALLED_APPS = [*INSTALLED_APPS, "wagtail.contrib.frontend_cache"]
 
 # --- HTTPS and cookies ----------------------------------------------------------------------------
+# Production runs behind a proxy (gunicorn binds to loopback by default, docs/operations.md): without
+# this every visitor would share the proxy's address, and login throttling and vote limits with it.
+# nginx alone: 1; a load balancer in front of nginx: 2; nodes answering the internet directly: 0.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1)
+
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 # A load balancer probes the nodes over plain http: the probes answer there instead of redirecting.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]

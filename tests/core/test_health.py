@@ -147,27 +147,49 @@ def test_readyz_is_503_with_the_error_class_only_when_the_database_fails(db, cli
     assert "connection to server" not in response.text
 
 
-def test_readyz_is_503_when_the_cache_fails(db, client, settings):
+def test_readyz_stays_ready_but_says_degraded_when_the_cache_fails(db, client, settings):
     # given a cache that cannot be written to
     _broken_cache(settings, ExplodingCache)
     # when readiness is checked
     response = client.get("/readyz")
-    # then
-    assert response.status_code == 503
-    assert response["Retry-After"] == "5"
-    checks = response.json()["checks"]
-    assert checks["cache"] == {"ok": False, "error": "ConnectionError", "ms": checks["cache"]["ms"]}
+    # then the node keeps its traffic (a cache outage slows pages down, it does not stop them), and the
+    # cache is named as the degraded part with its error class only
+    assert response.status_code == 200
+    assert "Retry-After" not in response
+    body = response.json()
+    assert body["status"] == "degraded"
+    checks = body["checks"]
+    assert checks["cache"] == {
+        "ok": False,
+        "error": "ConnectionError",
+        "degraded": True,
+        "ms": checks["cache"]["ms"],
+    }
     assert checks["database"]["ok"] is True
     assert "hunter2" not in response.text
     assert "redis://" not in response.text
 
 
-def test_readyz_is_503_when_the_cache_swallows_its_errors(db, client, settings):
+def test_readyz_says_degraded_when_the_cache_swallows_its_errors(db, client, settings):
     # given a cache that ignores its errors (django-redis IGNORE_EXCEPTIONS): writes vanish silently
     _broken_cache(settings, ForgetfulCache)
     response = client.get("/readyz")
-    assert response.status_code == 503
+    assert response.status_code == 200
+    assert response.json()["status"] == "degraded"
     assert response.json()["checks"]["cache"]["error"] == "CacheRoundTripFailed"
+
+
+def test_readyz_is_503_when_the_database_fails_even_with_the_cache_down(db, client, settings, monkeypatch):
+    # given both the cache and the database failing
+    _broken_cache(settings, ExplodingCache)
+
+    def broken_database():
+        raise OperationalError("could not connect to server")
+
+    monkeypatch.setitem(health.CHECKS, "database", broken_database)
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["status"] == "unavailable"
 
 
 def test_readyz_counts_a_slow_check_as_failed(db, client, settings, monkeypatch):
@@ -335,6 +357,21 @@ def test_a_request_writes_one_json_access_line_with_its_request_id(client, setti
     assert entry["duration_ms"] >= 0
     assert entry["level"] == "INFO"
     assert "secret-value" not in json.dumps(entry)
+
+
+def test_the_access_line_names_the_url_pattern_not_a_secret_carried_in_the_path(
+    db, client, settings, json_lines
+):
+    # given access logging on, and an address whose path is a secret (a room's calendar feed token)
+    settings.LOG_REQUESTS = True
+    secret = "0f6c1d2e-3a4b-4c5d-8e6f-7a8b9c0d1e2f"
+    # when it is asked for (unknown token: 404, but the line is written all the same)
+    response = client.get(f"/calendars/{secret}.ics")
+    # then the line names the pattern the address matched, never the token
+    entry = next(entry for entry in json_lines() if entry["logger"] == "svp.request")
+    assert entry["status"] == response.status_code == 404
+    assert entry["path"].startswith("/calendars/<")
+    assert secret not in json.dumps(entry)
 
 
 def test_lines_logged_while_serving_carry_the_request_id(db, client, settings, json_lines):
