@@ -28,6 +28,16 @@ def _loggable(text: str) -> str:
     return "".join(char if char.isprintable() else f"\\x{ord(char):02x}" for char in text)
 
 
+def _logged_path(request) -> str:
+    """What the access log says was asked for: the path, or — when the URL pattern captured named parts
+    (checkout and booking tokens, calendar feed tokens, ids) — the pattern itself, so that no secret
+    carried in a path reaches the logs; never the query string."""
+    match = getattr(request, "resolver_match", None)
+    if match is not None and match.kwargs and match.route:
+        return "/" + _loggable(match.route)
+    return _loggable(request.path)
+
+
 class RequestIdMiddleware:
     """First in ``MIDDLEWARE``: gives the request an id (the caller's ``X-Request-ID`` when it is a sane
     token, else a new one) that every log line of the request carries (``core.logs``), returns it in the
@@ -47,7 +57,7 @@ class RequestIdMiddleware:
             response[REQUEST_ID_HEADER] = request_id
             if getattr(settings, "LOG_REQUESTS", False):
                 duration_ms = round((time.perf_counter() - started) * 1000, 1)
-                path = _loggable(request.path)  # no query string: it may hold tokens
+                path = _logged_path(request)
                 access_log.info(
                     "%s %s %s %.1fms",
                     request.method,
