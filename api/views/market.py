@@ -135,7 +135,8 @@ class ProducerViewSet(PlacesMixin, ReadOnlyApiViewSet):
         return ProducerDetailSerializer if getattr(self, "action", None) == "retrieve" else ProducerSerializer
 
     def get_queryset(self):
-        on_sale = Q(products__review_status=ReviewStatus.APPROVED)
+        # a join ignores the default manager: deleted products are left out by name
+        on_sale = Q(products__review_status=ReviewStatus.APPROVED, products__deleted_at__isnull=True)
         return Producer.objects.approved().annotate(products_count=Count("products", filter=on_sale))
 
     def apply_filters(self, queryset, filters):

@@ -10,12 +10,15 @@ household) or a moderator of the commune may delete; a commune moderator or a pl
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.cache import bump_page_cache
 from core.deletion import set_deleted
 from core.events import record_event
 
 from ..acting import Acting, acting_for_producer, is_commune_moderator
 from ..exceptions import MarketError, MarketErrorCode
-from ..models import CartItem, Producer, Product
+from ..models import CartItem, Order, OrderStatus, Producer, Product
+
+OPEN_ORDER_STATUSES = (OrderStatus.PENDING_PAYMENT, OrderStatus.CONFIRMED, OrderStatus.SHIPPED)
 
 
 def _acting_for_deletion(*, actor, producer: Producer) -> Acting:
@@ -39,6 +42,8 @@ def delete_product(*, product: Product, actor) -> Product:
         product, changed = set_deleted(Product, product, actor=actor, deleted=True)
         if not changed:
             return product
+        # cached anonymous pages (the item's own, lists) must not outlive the change
+        transaction.on_commit(bump_page_cache)
         # carts hold nothing of value: a deleted listing leaves them (orders keep their lines)
         CartItem.objects.filter(product=product).delete()
         record_event(
@@ -58,6 +63,8 @@ def restore_product(*, product: Product, actor) -> Product:
         product, changed = set_deleted(Product, product, actor=actor, deleted=False)
         if not changed:
             return product
+        # cached anonymous pages (the item's own, lists) must not outlive the change
+        transaction.on_commit(bump_page_cache)
         record_event(
             "market.product.restored",
             subject=product,
@@ -72,9 +79,19 @@ def delete_producer(*, producer: Producer, actor) -> Producer:
     """Hide a shop and, with it, its listings (they come back with it); its orders stay."""
     acting = _acting_for_deletion(actor=actor, producer=producer)
     with transaction.atomic():
+        # its owner reaches its orders through the shop: a shop with orders under way stays until they end
+        if Order.objects.filter(producer=producer, status__in=OPEN_ORDER_STATUSES).exists():
+            raise MarketError(
+                MarketErrorCode.NOT_ALLOWED,
+                _("This shop has orders under way: deliver or cancel them before deleting it."),
+            )
         producer, changed = set_deleted(Producer, producer, actor=actor, deleted=True)
         if not changed:
             return producer
+        # its listings leave the carts with it (orders keep their lines)
+        CartItem.objects.filter(product__producer=producer).delete()
+        # cached anonymous pages (the item's own, lists) must not outlive the change
+        transaction.on_commit(bump_page_cache)
         record_event(
             "market.producer.deleted",
             subject=producer,
@@ -91,6 +108,8 @@ def restore_producer(*, producer: Producer, actor) -> Producer:
         producer, changed = set_deleted(Producer, producer, actor=actor, deleted=False)
         if not changed:
             return producer
+        # cached anonymous pages (the item's own, lists) must not outlive the change
+        transaction.on_commit(bump_page_cache)
         record_event(
             "market.producer.restored",
             subject=producer,

@@ -155,6 +155,32 @@ def test_a_deleted_product_leaves_carts_and_cannot_be_added_again(tea, buyer, ow
 
 
 @pytest.mark.django_db
+def test_deleting_a_producer_empties_its_products_from_carts(tea, plums, buyer, owner_a, producer_a):
+    cart = services.cart_for(user=buyer)
+    services.add_to_cart(cart=cart, product=tea, quantity=1)
+    services.add_to_cart(cart=cart, product=plums, quantity=2)
+
+    services.delete_producer(producer=producer_a, actor=owner_a)
+
+    assert list(CartItem.objects.filter(cart=cart).values_list("product_id", flat=True)) == [plums.pk]
+
+
+@pytest.mark.django_db
+def test_a_deleted_product_is_not_counted_on_sale_in_the_producers_api(
+    tea, owner_a, producer_a, partner_client
+):
+    def on_sale() -> int:
+        rows = partner_client.get("/api/v1/producers/").json()["results"]
+        return {row["id"]: row["products_count"] for row in rows}[producer_a.pk]
+
+    assert on_sale() == 1
+
+    services.delete_product(product=tea, actor=owner_a)
+
+    assert on_sale() == 0
+
+
+@pytest.mark.django_db
 def test_someone_else_cannot_delete_a_product_404_and_nothing_changes(tea, owner_b, producer_b):
     before = event_names(tea)
     browser = logged_in(owner_b)
@@ -248,6 +274,14 @@ def test_deleting_a_producer_hides_its_shop_and_products_and_restoring_brings_th
     tea, producer_a, owner_a, buyer, platform_admin, partner_client
 ):
     order = place_order_for(buyer, tea)
+    # a shop with an order under way is refused, and nothing changes
+    with pytest.raises(MarketError) as refused:
+        services.delete_producer(producer=producer_a, actor=owner_a)
+    assert refused.value.code == MarketErrorCode.NOT_ALLOWED
+    assert Producer.objects.filter(pk=producer_a.pk).exists()
+    assert "market.producer.deleted" not in event_names(producer_a)
+    # once the order has ended, the shop can go
+    services.cancel_order(order=order, actor=owner_a, reason="Hết hàng", as_buyer=False)
 
     services.delete_producer(producer=producer_a, actor=owner_a)
 

@@ -9,6 +9,8 @@ import logging
 
 import pytest
 from django.db import OperationalError, connection
+from django.utils import translation
+from django.utils.translation import gettext
 
 from core.logs import RequestIdFilter
 
@@ -25,6 +27,12 @@ def resilience_log(caplog):
     caplog.set_level(logging.ERROR, logger="core.resilience")
     caplog.handler.addFilter(RequestIdFilter())
     return caplog
+
+
+def vietnamese(text: str) -> str:
+    """The API speaks the default language (Vietnamese) to a client that asks for none."""
+    with translation.override("vi"):
+        return gettext(text)
 
 
 def outage_lines(caplog) -> list[tuple[str, str]]:
@@ -62,7 +70,7 @@ def test_a_page_and_the_api_answer_503_with_retry_after_while_the_database_is_lo
         "error": {
             "status": 503,
             "code": "service_unavailable",
-            "message": "The service is briefly unavailable; try again in a few seconds.",
+            "message": vietnamese("The service is briefly unavailable; try again in a few seconds."),
         }
     }
     # and each is logged once, with its request id and the error, for the operator

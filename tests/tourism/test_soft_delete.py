@@ -172,8 +172,21 @@ def test_deleting_a_host_hides_its_listings_and_area_and_restore_brings_them_bac
     stay, room, host, host_owner, platform_admin, partner_client
 ):
     booking = book(room, check_in=days_from_today(12))
+    admin = logged_in(platform_admin)
+    # a host with a booking under way is refused (its owner manages the booking from the host area)
+    refused = admin.post(
+        "/django-admin/tourism/host/",
+        {"action": "soft_delete_selected", "_selected_action": [host.pk]},
+        follow=True,
+    )
+    errors = [str(m) for m in refused.context["messages"] if m.level_tag == "error"]
+    assert len(errors) == 1 and errors[0].startswith(str(host))
+    assert Host.objects.filter(pk=host.pk).exists()
+    assert "tourism.host.deleted" not in event_names(host)
+    # once the booking has ended, the host can go
+    booking_services.cancel_booking(booking=booking, cancelled_by=CancelledBy.GUEST, reason="Đổi lịch")
 
-    logged_in(platform_admin).post(
+    admin.post(
         "/django-admin/tourism/host/", {"action": "soft_delete_selected", "_selected_action": [host.pk]}
     )
 

@@ -11,12 +11,13 @@ Bookings themselves are never deleted: cancelling is their end state.
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.cache import bump_page_cache
 from core.deletion import set_deleted
 from core.events import record_event
 
 from ..acting import Acting, acting_for_host, is_commune_moderator
 from ..exceptions import TourismError, TourismErrorCode
-from ..models import Host, Service
+from ..models import Booking, Host, Service
 
 
 def _acting_for_deletion(*, actor, host: Host) -> Acting:
@@ -38,6 +39,7 @@ def delete_service(*, service: Service, actor) -> Service:
     with transaction.atomic():
         service, changed = set_deleted(Service, service, actor=actor, deleted=True)
         if changed:
+            transaction.on_commit(bump_page_cache)  # cached anonymous pages must not outlive it
             record_event(
                 "tourism.service.deleted", subject=service, commune_id=service.commune_id,
                 payload={"title": service.title_vi, "kind": service.kind, "host": service.host_id},
@@ -51,6 +53,7 @@ def restore_service(*, service: Service, actor) -> Service:
     with transaction.atomic():
         service, changed = set_deleted(Service, service, actor=actor, deleted=False)
         if changed:
+            transaction.on_commit(bump_page_cache)  # cached anonymous pages must not outlive it
             record_event(
                 "tourism.service.restored", subject=service, actor=actor, commune_id=service.commune_id,
                 payload={"title": service.title_vi, "kind": service.kind, "host": service.host_id},
@@ -62,8 +65,15 @@ def delete_host(*, host: Host, actor) -> Host:
     """Hide a host and, with it, its listings (they come back with it); its bookings stay."""
     acting = _acting_for_deletion(actor=actor, host=host)
     with transaction.atomic():
+        # its owner reaches its bookings through the host area: a host with bookings under way stays
+        if Booking.objects.active().filter(service__host=host).exists():
+            raise TourismError(
+                TourismErrorCode.NOT_ALLOWED,
+                _("This host has bookings under way: let them end or cancel them before deleting it."),
+            )
         host, changed = set_deleted(Host, host, actor=actor, deleted=True)
         if changed:
+            transaction.on_commit(bump_page_cache)  # cached anonymous pages must not outlive it
             record_event(
                 "tourism.host.deleted", subject=host, commune_id=host.commune_id,
                 payload={"name": host.name}, **acting.event_kwargs,
@@ -76,6 +86,7 @@ def restore_host(*, host: Host, actor) -> Host:
     with transaction.atomic():
         host, changed = set_deleted(Host, host, actor=actor, deleted=False)
         if changed:
+            transaction.on_commit(bump_page_cache)  # cached anonymous pages must not outlive it
             record_event(
                 "tourism.host.restored", subject=host, actor=actor, commune_id=host.commune_id,
                 payload={"name": host.name},
