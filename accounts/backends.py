@@ -38,7 +38,7 @@ class PhoneOrEmailBackend(ModelBackend):
             throttling.record_failure(login=identifier, address=address)
             return None
         if user.check_password(password) and self.user_can_authenticate(user):
-            throttling.record_success(login=identifier)
+            throttling.record_success(login=identifier, address=address)
             return user
         throttling.record_failure(login=identifier, address=address, user=user)
         return None

@@ -11,10 +11,13 @@ through :class:`accounts.backends.PhoneOrEmailBackend`, which calls this module:
   account of one's own must not reset the count of an address guessing others' passwords).
 
 Failures are counted within ``LOGIN_LOCKOUT_SECONDS`` of the first; at ``LOGIN_FAILURES_LIMIT`` for one
-login — the account it names, so a person's phone number and email address share one count; a login
-naming no account is counted as written, normalised (a phone number in E.164, an email in lower case) — or
+login from one address — the login is the account it names, so a person's phone number and email address
+share one count; a login naming no account is counted as written, normalised (a phone number in E.164, an
+email in lower case) —, at ``LOGIN_FAILURES_PER_ACCOUNT_LIMIT`` for one login from anywhere, or at
 ``LOGIN_FAILURES_PER_ADDRESS_LIMIT`` from one address, a lock starts for ``LOGIN_LOCKOUT_SECONDS`` and an
-``accounts.login.locked`` event is appended (once per lock). The counters live in the Django cache
+``accounts.login.locked`` event is appended (once per lock). Someone guessing a person's password thus
+locks themselves out, not the person signing in from elsewhere (unless the guessing comes from very many
+addresses). The counters live in the Django cache
 (Redis in production, shared by every process). A cache outage fails open: logins work, unthrottled
 (``core.resilience.ResilientRedisCache`` answers misses and ``None`` while Redis is unreachable).
 
@@ -67,9 +70,18 @@ def _key(kind: str, scope: str, value: str) -> str:
 
 
 def _scopes(login: str, address: str) -> list[tuple[str, str, int]]:
-    """(scope, counted value, limit) for the login and the address that are known."""
+    """(scope, counted value, limit) for the login and the address that are known.
+
+    ``login_address``: one login from one address, the strict limit — so that someone guessing can lock
+    only themselves out, never the person (or an administrator) signing in from elsewhere;
+    ``login``: one login from anywhere, a much higher limit against guessing spread over many addresses;
+    ``address``: one address, whatever the logins."""
     scopes = []
-    if counted := counted_login(login):
+    counted = counted_login(login)
+    if counted and address:
+        scopes.append(("login_address", f"{counted}|{address}", settings.LOGIN_FAILURES_LIMIT))
+        scopes.append(("login", counted, settings.LOGIN_FAILURES_PER_ACCOUNT_LIMIT))
+    elif counted:
         scopes.append(("login", counted, settings.LOGIN_FAILURES_LIMIT))
     if address:
         scopes.append(("address", address, settings.LOGIN_FAILURES_PER_ADDRESS_LIMIT))
@@ -106,7 +118,7 @@ def record_failure(*, login: str, address: str = "", user=None) -> list[str]:
             started.append(scope)
             record_event(
                 LOCKED_EVENT,
-                subject=user if scope == "login" else None,
+                subject=user if scope != "address" else None,
                 payload={
                     "scope": scope,
                     "failures": failures,
@@ -117,7 +129,10 @@ def record_failure(*, login: str, address: str = "", user=None) -> list[str]:
     return started
 
 
-def record_success(*, login: str) -> None:
-    """A right password: the login's failures are forgotten."""
+def record_success(*, login: str, address: str = "") -> None:
+    """A right password: the login's failures (from anywhere, and from this address) are forgotten."""
     if counted := counted_login(login):
-        cache.delete(_key("failures", "login", counted))
+        keys = [_key("failures", "login", counted)]
+        if address:
+            keys.append(_key("failures", "login_address", f"{counted}|{address}"))
+        cache.delete_many(keys)

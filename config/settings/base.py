@@ -184,11 +184,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 # Login throttling (accounts/throttling.py), on every door that takes a password: after
-# LOGIN_FAILURES_LIMIT failures for one account (its phone and email together), or
+# LOGIN_FAILURES_LIMIT failures for one account (its phone and email together) from one address, or
 # LOGIN_FAILURES_PER_ADDRESS_LIMIT from one address (higher: mobile carriers put many people behind one
 # address), within LOGIN_LOCKOUT_SECONDS, attempts are refused for LOGIN_LOCKOUT_SECONDS, right password
 # or not.
 LOGIN_FAILURES_LIMIT = env_int("LOGIN_FAILURES_LIMIT", 5)
+# One account from any number of addresses (guessing spread over many machines); see accounts/throttling.py.
+LOGIN_FAILURES_PER_ACCOUNT_LIMIT = env_int("LOGIN_FAILURES_PER_ACCOUNT_LIMIT", 100)
 LOGIN_FAILURES_PER_ADDRESS_LIMIT = env_int("LOGIN_FAILURES_PER_ADDRESS_LIMIT", 50)
 LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 900)
 # The commune model that memberships point at (kept as a string so accounts/ never imports village/).

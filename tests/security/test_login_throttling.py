@@ -51,22 +51,43 @@ def locks():
 
 
 @pytest.mark.django_db
-def test_five_wrong_passwords_lock_the_login_even_for_the_right_one_from_anywhere(person):
-    # given five wrong passwords for one login
+def test_five_wrong_passwords_lock_the_login_from_that_address_not_the_person_elsewhere(person):
+    # given five wrong passwords for one login from one address
     failures = [sign_in("hung@example.org", f"guess-{number}")[0] for number in range(5)]
     assert [refusal_codes(response) for response in failures] == [["invalid_login"]] * 5
-    # when the right password comes, from the same address and from another one
+    # when the right password comes from that address, and from another one
     same, same_client = sign_in("hung@example.org")
     other, other_client = sign_in("hung@example.org", address=OTHER_ADDRESS)
-    # then both are refused with the cooldown, not signed in
-    assert same.status_code == other.status_code == 200  # the form again, with the error
-    assert refusal_codes(same) == refusal_codes(other) == ["too_many_logins"]
+    # then the guessing address is refused with the cooldown, right password or not
+    assert same.status_code == 200  # the form again, with the error
+    assert refusal_codes(same) == ["too_many_logins"]
     assert "Too many failed attempts to sign in. Try again in 15 minutes." in same.text
-    assert not signed_in(same_client) and not signed_in(other_client)
+    assert not signed_in(same_client)
+    # and the person signing in from elsewhere is not locked out by someone else's guesses
+    assert other.status_code == 302 and signed_in(other_client)
     # and the lock's start was recorded once, about the person
     event = locks().get()
     assert (event.subject_type, event.subject_id) == ("accounts.user", str(person.pk))
-    assert event.payload == {"scope": "login", "failures": 5, "lockout_seconds": 900, "address": ADDRESS}
+    assert event.payload == {
+        "scope": "login_address",
+        "failures": 5,
+        "lockout_seconds": 900,
+        "address": ADDRESS,
+    }
+
+
+@pytest.mark.django_db
+def test_guessing_one_login_from_many_addresses_locks_it_everywhere(person, settings):
+    settings.LOGIN_FAILURES_PER_ACCOUNT_LIMIT = 6
+    # given six failures for one login, two from each of three addresses (no pair reaches five)
+    for number in range(6):
+        sign_in("hung@example.org", f"guess-{number}", address=f"203.0.113.{number % 3}")
+    # when the right password comes from a fourth address
+    response, client = sign_in("hung@example.org", address=OTHER_ADDRESS)
+    # then the login is locked wherever it is tried from
+    assert refusal_codes(response) == ["too_many_logins"]
+    assert not signed_in(client)
+    assert locks().get().payload["scope"] == "login"
 
 
 @pytest.mark.django_db
@@ -95,7 +116,7 @@ def test_a_persons_phone_and_email_share_one_count_however_they_are_written(pers
 
     assert refusal_codes(by_phone) == refusal_codes(by_email) == ["too_many_logins"]
     assert not signed_in(phone_client) and not signed_in(email_client)
-    assert locks().get().payload["scope"] == "login"
+    assert locks().get().payload["scope"] == "login_address"
 
 
 @pytest.mark.django_db
@@ -184,8 +205,8 @@ def test_the_api_token_is_refused_with_429_after_failures_on_the_pages(person):
     # given five failures on the site's login, with the person's email address
     for number in range(5):
         sign_in("hung@example.org", f"guess-{number}")
-    # when an app asks for the person's token with the right password and the phone number
-    response = APIClient(REMOTE_ADDR=OTHER_ADDRESS).post(
+    # when an app on that machine asks for the person's token with the right password and the phone number
+    response = APIClient(REMOTE_ADDR=ADDRESS).post(
         TOKEN, {"login": "0912345678", "password": PASSWORD}, format="json"
     )
     # then it is refused with the time left, and no token is made
