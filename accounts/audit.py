@@ -110,7 +110,7 @@ def record_user_flags(sender, instance, created, raw=False, **kwargs) -> None:
 # --- groups and permissions ------------------------------------------------------------------------------
 
 
-def _pairs(instance, pk_set, reverse: bool, model) -> list[tuple[int, int]]:
+def _pairs(instance, pk_set, reverse: bool) -> list[tuple[int, int]]:
     """(owner pk, related pk) pairs of one m2m change, whichever side it was made from."""
     if reverse:
         return [(pk, instance.pk) for pk in sorted(pk_set or ())]
@@ -126,17 +126,25 @@ def _remember_cleared(instance, reverse: bool, through, owner_field: str, relate
     instance._audit_cleared = list(rows)
 
 
-def user_groups_changed(sender, instance, action, reverse, model, pk_set, **kwargs) -> None:
+def _changed_pairs(
+    instance, action: str, reverse: bool, through, pk_set, owner_field: str, related_field: str
+) -> list[tuple[int, int]] | None:
+    """The (owner pk, related pk) pairs an m2m signal reports as added, removed or cleared; ``None`` for
+    the signals that report nothing to record (``pre_clear`` remembers what a clear will remove)."""
     if action == "pre_clear":
-        _remember_cleared(instance, reverse, sender, "user_id", "group_id")
+        _remember_cleared(instance, reverse, through, owner_field, related_field)
+        return None
+    if action == "post_clear":
+        return getattr(instance, "_audit_cleared", [])
+    if action in ("post_add", "post_remove"):
+        return _pairs(instance, pk_set, reverse)
+    return None
+
+
+def user_groups_changed(sender, instance, action, reverse, model, pk_set, **kwargs) -> None:
+    pairs = _changed_pairs(instance, action, reverse, sender, pk_set, "user_id", "group_id")
+    if pairs is None:
         return
-    if action not in ("post_add", "post_remove", "post_clear"):
-        return
-    pairs = (
-        getattr(instance, "_audit_cleared", [])
-        if action == "post_clear"
-        else _pairs(instance, pk_set, reverse, model)
-    )
     name = "accounts.permission.group_added" if action == "post_add" else "accounts.permission.group_removed"
     names = dict(Group.objects.filter(pk__in={group for _user, group in pairs}).values_list("pk", "name"))
     from django.contrib.auth import get_user_model
@@ -152,16 +160,9 @@ def user_groups_changed(sender, instance, action, reverse, model, pk_set, **kwar
 
 
 def user_permissions_changed(sender, instance, action, reverse, model, pk_set, **kwargs) -> None:
-    if action == "pre_clear":
-        _remember_cleared(instance, reverse, sender, "user_id", "permission_id")
+    pairs = _changed_pairs(instance, action, reverse, sender, pk_set, "user_id", "permission_id")
+    if pairs is None:
         return
-    if action not in ("post_add", "post_remove", "post_clear"):
-        return
-    pairs = (
-        getattr(instance, "_audit_cleared", [])
-        if action == "post_clear"
-        else _pairs(instance, pk_set, reverse, model)
-    )
     granted = action == "post_add"
     by_user: dict[int, list[int]] = {}
     for user_pk, permission_pk in pairs:
@@ -181,16 +182,9 @@ def user_permissions_changed(sender, instance, action, reverse, model, pk_set, *
 
 
 def group_permissions_changed(sender, instance, action, reverse, model, pk_set, **kwargs) -> None:
-    if action == "pre_clear":
-        _remember_cleared(instance, reverse, sender, "group_id", "permission_id")
+    pairs = _changed_pairs(instance, action, reverse, sender, pk_set, "group_id", "permission_id")
+    if pairs is None:
         return
-    if action not in ("post_add", "post_remove", "post_clear"):
-        return
-    pairs = (
-        getattr(instance, "_audit_cleared", [])
-        if action == "post_clear"
-        else _pairs(instance, pk_set, reverse, model)
-    )
     by_group: dict[int, list[int]] = {}
     for group_pk, permission_pk in pairs:
         by_group.setdefault(group_pk, []).append(permission_pk)
