@@ -10,17 +10,15 @@ import hashlib
 import io
 import json
 import os
-import subprocess
-import sys
 import tarfile
 import time
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.db import connection
 
 from tests.conftest import require_or_skip
+from tests.subprocess_site import manage, site_environment
 
 DRILL_DOMAIN = "drill.example.org"
 MEDIA_NAME = "documents/ban-do-thon.txt"
@@ -68,46 +66,10 @@ sqlite_suite_only = pytest.mark.skipif(
 )
 
 
-def manage(environment: dict, *arguments: str, check: bool = True) -> subprocess.CompletedProcess:
-    """``manage.py …`` in a subprocess with no terminal on stdin (as in CI and cron)."""
-    result = subprocess.run(  # noqa: S603 - our own interpreter and manage.py
-        [sys.executable, "manage.py", *arguments],
-        cwd=settings.BASE_DIR,
-        env=environment,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
-    )
-    if check and result.returncode != 0:
-        pytest.fail(
-            f"manage.py {' '.join(arguments)} exited {result.returncode}:\n{result.stdout}\n{result.stderr}"
-        )
-    return result
-
-
 def state(environment: dict) -> dict:
     return json.loads(
         manage(environment, "shell", "--no-imports", "-c", STATE).stdout.strip().splitlines()[-1]
     )
-
-
-def site_environment(folder: Path, **extra: str) -> dict:
-    environment = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "REDIS_URL", "ELASTICSEARCH_URL", "TEST_MEDIA_ROOT", "SQLITE_PATH"}
-    }
-    environment.update(
-        DJANGO_SETTINGS_MODULE="config.settings.dev",
-        VAR_DIR=str(folder),
-        SQLITE_PATH=str(folder / "db.sqlite3"),
-        MEDIA_ROOT=str(folder / "media"),
-        LOG_LEVEL="WARNING",
-    )
-    environment.update(extra)
-    return environment
 
 
 def prepare(environment: dict) -> float:

@@ -29,6 +29,9 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from tests.subprocess_site import manage as site_manage
+from tests.subprocess_site import site_environment
+
 STALE_AFTER_SECONDS = 3
 
 SEED = """
@@ -134,41 +137,17 @@ def careful_receiver():
 
 
 def environment_for(folder: Path, **extra: str) -> dict:
-    environment = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "REDIS_URL", "ELASTICSEARCH_URL", "TEST_MEDIA_ROOT", "SQLITE_PATH"}
-    }
-    environment.update(
-        DJANGO_SETTINGS_MODULE="config.settings.dev",
-        VAR_DIR=str(folder),
-        SQLITE_PATH=str(folder / "db.sqlite3"),
-        MEDIA_ROOT=str(folder / "media"),
-        LOG_LEVEL="WARNING",
+    return site_environment(
+        folder,
         API_WEBHOOK_ALLOW_PRIVATE="1",
         API_WEBHOOK_TIMEOUT_SECONDS="60",
         TASKS_STALE_AFTER_SECONDS=str(STALE_AFTER_SECONDS),
+        **extra,
     )
-    environment.update(extra)
-    return environment
 
 
 def manage(environment: dict, *arguments: str) -> subprocess.CompletedProcess:
-    result = subprocess.run(  # noqa: S603 - our own interpreter and manage.py
-        [sys.executable, "manage.py", *arguments],
-        cwd=settings.BASE_DIR,
-        env=environment,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    if result.returncode != 0:
-        pytest.fail(
-            f"manage.py {' '.join(arguments)} exited {result.returncode}:\n{result.stdout}\n{result.stderr}"
-        )
-    return result
+    return site_manage(environment, *arguments, timeout=600)
 
 
 def shell(environment: dict, code: str) -> dict:
