@@ -539,3 +539,176 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rating}★ {self.product_id}"
+
+
+# --- buyer demands, offers and inquiries (matching) ----------------------------------------------------
+
+
+class DemandStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    FULFILLED = "fulfilled", _("Fulfilled")
+    CLOSED = "closed", _("Closed by the buyer")
+    EXPIRED = "expired", _("Expired")
+
+
+class BuyerDemand(models.Model):
+    """What a lowland buyer (restaurant, shop, wholesaler) wants to buy; producers answer with offers.
+
+    ``quantity`` is in ``unit``; ``max_unit_price`` is VND per one ``unit``. The delivery place is a
+    province (for shipping) and its coordinates (for the distance score; a province's centre unless the
+    buyer gives a point). ``folded_text`` is the accent-free copy of title and keywords for retrieval.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    buyer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="buyer_demands"
+    )
+    title = models.CharField(_("what you are looking for"), max_length=140)
+    category = models.CharField(
+        _("category"), max_length=20, choices=Category.choices, blank=True, db_index=True
+    )
+    keywords = models.CharField(_("keywords"), max_length=300, blank=True)
+    quantity = models.PositiveIntegerField(_("quantity"), validators=[MinValueValidator(1)])
+    unit = models.CharField(_("unit"), max_length=10, choices=Unit.choices, default=Unit.KILOGRAM)
+    max_unit_price = models.PositiveBigIntegerField(
+        _("highest price per unit (VND)"), null=True, blank=True, validators=[MinValueValidator(1)]
+    )
+    delivery_province = models.CharField(_("deliver to (province)"), max_length=60, choices=PROVINCE_CHOICES)
+    delivery_latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    delivery_longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    needed_by = models.DateField(_("needed by"))
+    required_certifications = models.JSONField(_("required certifications"), default=list, blank=True)
+    minimum_ocop_stars = models.PositiveSmallIntegerField(
+        _("minimum OCOP stars"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
+    note = models.TextField(_("note for producers"), max_length=2000, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=DemandStatus.choices, default=DemandStatus.OPEN, db_index=True
+    )
+    folded_text = models.TextField(editable=False, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("buyer demand")
+        verbose_name_plural = _("buyer demands")
+        indexes = [
+            models.Index(fields=["status", "category", "needed_by"], name="demand_open_category"),
+            models.Index(fields=["buyer", "-created_at"], name="demand_buyer_newest"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.folded_text = folded_words(self.title, self.keywords)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and ({"title", "keywords"} & set(update_fields)):
+            kwargs["update_fields"] = {*update_fields, "folded_text"}
+        super().save(*args, **kwargs)
+
+
+class OfferStatus(models.TextChoices):
+    OPEN = "open", _("Waiting for the buyer")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class DemandOffer(models.Model):
+    """A producer's answer to a demand: this product, this quantity (in the product's unit), this price.
+
+    Accepting it makes an order through the marketplace services (``order`` then points at it).
+    """
+
+    demand = models.ForeignKey(BuyerDemand, on_delete=models.PROTECT, related_name="offers")
+    producer = models.ForeignKey(Producer, on_delete=models.PROTECT, related_name="demand_offers")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="demand_offers")
+    quantity = models.PositiveIntegerField(_("quantity"), validators=[MinValueValidator(1)])
+    unit_price = models.PositiveBigIntegerField(_("price per unit (VND)"), validators=[MinValueValidator(1)])
+    available_on = models.DateField(_("can deliver from"))
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    status = models.CharField(max_length=10, choices=OfferStatus.choices, default=OfferStatus.OPEN)
+    order = models.ForeignKey(
+        "Order", on_delete=models.PROTECT, null=True, blank=True, related_name="demand_offers"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("offer")
+        verbose_name_plural = _("offers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["demand", "product"], condition=Q(status="open"), name="one_open_offer_per_product"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product} → {self.demand}"
+
+    @property
+    def total(self) -> int:
+        return self.quantity * self.unit_price
+
+
+class InquiryThread(models.Model):
+    """A private conversation between a buyer and a producer, about a demand or a product.
+
+    Neither side sees the other's phone, email or address: messages go through the platform.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    buyer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="inquiries")
+    producer = models.ForeignKey(Producer, on_delete=models.PROTECT, related_name="inquiries")
+    demand = models.ForeignKey(
+        BuyerDemand, on_delete=models.PROTECT, null=True, blank=True, related_name="inquiries"
+    )
+    product = models.ForeignKey(
+        Product, on_delete=models.PROTECT, null=True, blank=True, related_name="inquiries"
+    )
+    subject = models.CharField(_("subject"), max_length=140)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_message_at = models.DateTimeField(default=timezone.now, db_index=True)
+    buyer_read_at = models.DateTimeField(null=True, blank=True)
+    producer_read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-last_message_at", "-pk"]
+        verbose_name = _("inquiry")
+        verbose_name_plural = _("inquiries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["buyer", "producer", "demand"],
+                condition=Q(demand__isnull=False),
+                name="one_inquiry_per_demand_and_producer",
+            ),
+            models.UniqueConstraint(
+                fields=["buyer", "producer", "product"],
+                condition=Q(demand__isnull=True, product__isnull=False),
+                name="one_inquiry_per_product_and_buyer",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class InquiryMessage(models.Model):
+    thread = models.ForeignKey(InquiryThread, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField(_("message"), max_length=2000)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("message")
+
+    def __str__(self) -> str:
+        return self.body[:60]
