@@ -44,6 +44,7 @@ if getattr(settings, "SERVE_MEDIA", False):
 
 urlpatterns += i18n_patterns(
     path("search/", village_views.search, name="search"),
+    path("search/suggest/", village_views.search_suggest, name="site-search-suggest"),
     path("offline/", village_views.offline, name="offline"),
     path("my/shop/", include("market.shop_urls")),
     path("market/", include("market.urls")),

@@ -69,3 +69,52 @@ class Event(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("Events are append-only: they cannot be deleted")
+
+
+class SearchEntry(models.Model):
+    """One item of the one site search in one language (``core.search``): the database backend's index.
+
+    Rows are written only by ``core.search`` (event handlers after a change, ``rebuild_search_index``).
+    ``folded_title``/``folded_text`` are accent-free, lower-case words separated by single spaces, with a
+    space before and after, so ``" da lat "`` matches a whole word and ``" da l"`` a word's beginning
+    (PostgreSQL answers these ``LIKE`` with a trigram index). ``folded_text`` includes the title.
+    """
+
+    key = models.CharField(max_length=80)
+    kind = models.CharField(max_length=20)
+    language = models.CharField(max_length=8)
+    title = models.CharField(max_length=255)
+    summary = models.TextField(blank=True)
+    url = models.CharField(max_length=500)
+    folded_title = models.CharField(max_length=300)
+    folded_text = models.TextField()
+    province_id = models.BigIntegerField(null=True, blank=True)
+    commune_id = models.BigIntegerField(null=True, blank=True)
+    province_name = models.CharField(max_length=255, blank=True)
+    commune_name = models.CharField(max_length=255, blank=True)
+    category = models.CharField(max_length=40, blank=True)
+    ocop_stars = models.PositiveSmallIntegerField(null=True, blank=True)
+    price = models.PositiveBigIntegerField(null=True, blank=True)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    boost = models.FloatField(default=1.0)
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("search entry")
+        verbose_name_plural = _("search entries")
+        constraints = [
+            models.UniqueConstraint(fields=["key", "language"], name="search_entry_one_per_language"),
+        ]
+        indexes = [
+            models.Index(fields=["language", "kind"], name="search_entry_kind"),
+            models.Index(fields=["language", "province_id"], name="search_entry_province"),
+            models.Index(fields=["language", "commune_id"], name="search_entry_commune"),
+            models.Index(fields=["language", "category"], name="search_entry_category"),
+            models.Index(fields=["language", "ocop_stars"], name="search_entry_ocop"),
+            models.Index(fields=["language", "price"], name="search_entry_price"),
+            models.Index(fields=["language", "-updated_at"], name="search_entry_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.language})"

@@ -7,6 +7,8 @@ Each app fills them in its ``AppConfig.ready()`` with plain calls — no Django 
 * ``payables``: kinds of thing that can be paid for (orders, bookings); ``payments`` calls them back.
 * ``indicators``: computed digital-village indicators that ``village`` shows.
 * ``searchables``: what the one site search page (in ``village``) looks through besides pages.
+* ``search_sources``: what ``core.search`` indexes (pages, products, stays…), each with the domain events
+  that change it.
 * ``periodic_jobs``: tasks to enqueue on a schedule (``manage.py run_periodic``).
 """
 
@@ -84,6 +86,42 @@ class Searchable:
 
 
 @dataclass(frozen=True)
+class SearchSource:
+    """A kind of item the one search indexes (``core.search``), registered by the app that owns it.
+
+    ``kind`` is the key prefix of its documents (``"product"`` → keys ``"product:12"``) and their kind,
+    unless ``kinds`` lists several document kinds with their labels (tourism: stay, tour, experience).
+    ``documents(keys)`` yields the current :class:`core.search.documents.SearchDocument` of the given keys
+    (of every item when ``keys`` is None): an item that is not public any more yields nothing, and the
+    index drops it. ``event_patterns`` (globs) name the domain events that change its items;
+    ``keys_for_event(event)`` says which keys an event touches (default: ``"<kind>:<subject_id>"``).
+    ``categories`` are the ``(value, label)`` of the ``category`` its documents carry (facet labels and
+    validation); ``more_url(query)`` links to the app's own full search.
+    """
+
+    kind: str
+    label: Any
+    documents: Callable[[Any], Any]
+    event_patterns: tuple[str, ...] = ()
+    keys_for_event: Callable[[Any], list[str]] | None = None
+    kinds: tuple[tuple[str, Any], ...] = ()
+    categories: tuple[tuple[str, Any], ...] = ()
+    more_url: Callable[[str], str] | None = None
+    order: int = 100
+
+    def document_kinds(self) -> tuple[tuple[str, Any], ...]:
+        return self.kinds or ((self.kind, self.label),)
+
+    def affected_keys(self, event) -> list[str]:
+        if self.keys_for_event is not None:
+            return list(self.keys_for_event(event))
+        return [f"{self.kind}:{event.subject_id}"] if event.subject_id else []
+
+    def listens_to(self, event_name: str) -> bool:
+        return any(fnmatch.fnmatchcase(event_name, pattern) for pattern in self.event_patterns)
+
+
+@dataclass(frozen=True)
 class PayableSummary:
     """What ``payments`` needs to know about one thing to be paid (an order, a booking).
 
@@ -143,6 +181,7 @@ event_handlers = Registry("event handlers")
 payables = Registry("payables")
 indicators = Registry("indicators")
 searchables = Registry("searchables")
+search_sources = Registry("search sources")
 periodic_jobs = Registry("periodic jobs")
 
 

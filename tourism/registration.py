@@ -7,6 +7,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.money import format_vnd
 from core.registries import (
     ComputedIndicator,
     EventHandler,
@@ -14,10 +15,12 @@ from core.registries import (
     PeriodicJob,
     Searchable,
     SearchHit,
+    SearchSource,
     event_handlers,
     indicators,
     payables,
     periodic_jobs,
+    search_sources,
     searchables,
 )
 
@@ -43,6 +46,76 @@ def tourism_search_url(query: str) -> str:
     return reverse("tourism:search") + "?" + urlencode({"q": query})
 
 
+def search_documents(keys=None):
+    """Listed stays, tours and experiences for the one search (``core.search``): in Vietnamese, and in
+    English when the listing has an English title; priced from the lowest nightly or seat price."""
+    from django.db.models import Min, Q
+    from django.utils import timezone, translation
+
+    from core.search.documents import SearchDocument
+    from village.search import Places, ids_of
+
+    from .models import Service
+
+    now = timezone.now()
+    services = (
+        Service.objects.listed()
+        .select_related("commune")
+        .annotate(
+            lowest_night=Min("units__nightly_price", filter=Q(units__is_active=True)),
+            lowest_seat=Min(
+                "slots__price_per_person", filter=Q(slots__is_cancelled=False, slots__starts_at__gt=now)
+            ),
+        )
+        .order_by("pk")
+    )
+    if keys is not None:
+        services = services.filter(pk__in=ids_of(keys, "service"))
+    places = Places()
+    for service in services.iterator(chunk_size=500):
+        price = service.lowest_night if service.is_stay else (service.price_per_person or service.lowest_seat)
+        commune = places.commune_of_page(service.commune_id)
+        for language in ("vi", "en") if service.title_en else ("vi",):
+            with translation.override(language):
+                english = language == "en"
+                area = places.area(commune, language)
+                summary = str(service.get_kind_display())
+                if area["commune_name"]:
+                    summary = f"{summary} · {area['commune_name']}"
+                if price:
+                    summary = f"{summary} · " + str(_("from %(price)s") % {"price": format_vnd(price)})
+                yield SearchDocument(
+                    key=f"service:{service.pk}",
+                    kind=service.kind,
+                    language=language,
+                    title=service.title_en if english else service.title_vi,
+                    summary=summary,
+                    text=service.folded_text,
+                    url=reverse("tourism:service", args=[service.slug]),
+                    category="",
+                    ocop_stars=None,
+                    price=price,
+                    updated_at=service.updated_at,
+                    **area,
+                )
+
+
+def search_keys_for_event(event) -> list[str]:
+    """The listing an event touches: itself, the one of a room or departure, or all of a host's."""
+    from .models import Service, Slot, Unit
+
+    family = event.name.split(".")[1]
+    if family == "service":
+        return [f"service:{event.subject_id}"]
+    if family == "unit":
+        service_ids = Unit.objects.filter(pk=event.subject_id).values_list("service_id", flat=True)
+    elif family == "slot":
+        service_ids = Slot.objects.filter(pk=event.subject_id).values_list("service_id", flat=True)
+    else:  # host
+        service_ids = Service.all_objects.filter(host_id=event.subject_id).values_list("pk", flat=True)
+    return [f"service:{pk}" for pk in service_ids]
+
+
 def enqueue_booking_email(event) -> None:
     """Event handler: after the transaction commits, email the guest and the host about the booking."""
     from .tasks import send_booking_email_task
@@ -51,7 +124,10 @@ def enqueue_booking_email(event) -> None:
 
 
 def register() -> None:
+    from core.search import indexing as search_index
+
     from . import selectors
+    from .models import ServiceKind
     from .services import payments as booking_payments
     from .tasks import daily_bookings_task, release_expired_holds_task, sync_calendars_task
 
@@ -73,6 +149,20 @@ def register() -> None:
     )
     periodic_jobs.register("tourism.daily-bookings", PeriodicJob(daily_bookings_task, every_seconds=3600))
     periodic_jobs.register("tourism.sync-calendars", PeriodicJob(sync_calendars_task, every_seconds=3600))
+    search_sources.register(
+        "service",
+        SearchSource(
+            kind="service",
+            label=_("Stays and experiences"),
+            documents=search_documents,
+            event_patterns=("tourism.service.*", "tourism.host.*", "tourism.unit.*", "tourism.slot.*"),
+            keys_for_event=search_keys_for_event,
+            kinds=tuple(ServiceKind.choices),
+            more_url=tourism_search_url,
+            order=30,
+        ),
+    )
+    search_index.register()
     searchables.register(
         "tourism.service",
         Searchable(

@@ -16,6 +16,7 @@ class VillageConfig(AppConfig):
         from . import services
         from .indicators import computed
         from .indicators.tasks import recompute_indicators_task
+        from .search import register_search_sources
 
         # Wagtail announces publishing only through these signals (whether an editor publishes or a
         # moderator approves a workflow). This one adapter turns them into an explicit service call;
@@ -23,6 +24,7 @@ class VillageConfig(AppConfig):
         page_published.connect(services.page_published_adapter, dispatch_uid="village-page-published")
         page_unpublished.connect(services.page_unpublished_adapter, dispatch_uid="village-page-unpublished")
         computed.register()
+        register_search_sources()
         periodic_jobs.register(
             "village.recompute-indicators", PeriodicJob(recompute_indicators_task, every_seconds=3600)
         )

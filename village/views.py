@@ -3,32 +3,79 @@
 import hashlib
 import json
 
-from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
+from django.urls import NoReverseMatch, reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
-from wagtail.models import Locale, Page
+from wagtail.models import Locale
 
-from .search import site_search
+from core.search import indexing
+from core.search.backends import get_search_backend
+from core.search.documents import parse_query
+
+from .search import Places, filter_labels, search_page_context
 
 RESULTS_PER_PAGE = 20
+SUGGESTIONS = 8
+SUGGEST_MAX_CHARACTERS = 60
 
 
 @require_GET
 def search(request):
-    query = request.GET.get("q", "")
-    outcome = site_search(query, locale=Locale.get_active())
-    paginator = Paginator(outcome.pages, RESULTS_PER_PAGE)
-    page_obj = paginator.get_page(request.GET.get("page"))
-    specific = {page.pk: page for page in Page.objects.filter(pk__in=[p.pk for p in page_obj]).specific()}
-    results = [specific.get(page.pk, page) for page in page_obj]
-    return render(
-        request,
-        "village/search.html",
-        {"query": query, "outcome": outcome, "page_obj": page_obj, "results": results},
+    """The one search across guides, news, events, notices, products, stays and experiences.
+
+    Facets narrow it (type, province, commune, category, OCOP stars, price); a filter value that does not
+    exist answers 400 with the reason, not an error page. Works without JavaScript; with it, the search
+    box suggests titles while typing (``themes/search.js`` asks :func:`search_suggest`).
+    """
+    language = Locale.get_active().language_code
+    text = request.GET.get("q", "")
+    kinds = indexing.known_kinds()
+    places = Places()
+    context = {"query": text, "kind_labels": kinds, "suggest_url": _suggest_url()}
+    try:
+        query = parse_query(
+            request.GET,
+            language=language,
+            known_kinds=kinds,
+            known_categories=indexing.known_categories(),
+            province_exists=places.province_exists,
+            commune_exists=places.commune_exists,
+            per_page=RESULTS_PER_PAGE,
+        )
+    except ValidationError as error:
+        labels = filter_labels()
+        context["errors"] = [
+            f"{labels.get(name, name)}: {message}"
+            for name, messages in error.message_dict.items()
+            for message in messages
+        ]
+        return render(request, "village/search.html", context, status=400)
+    context.update(search_page_context(request, query))
+    return render(request, "village/search.html", context)
+
+
+@require_GET
+def search_suggest(request):
+    """``?q=che sh`` → ``{"suggestions": [{"text", "kind", "url"}]}``: titles with a word starting so."""
+    language = Locale.get_active().language_code
+    prefix = request.GET.get("q", "")[:SUGGEST_MAX_CHARACTERS]
+    suggestions = get_search_backend().suggest(prefix, language=language, limit=SUGGESTIONS)
+    response = JsonResponse(
+        {"suggestions": [{"text": item.text, "kind": item.kind, "url": item.url} for item in suggestions]}
     )
+    response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+def _suggest_url() -> str:
+    try:
+        return reverse("site-search-suggest")
+    except NoReverseMatch:  # not routed: the search box simply does not suggest
+        return ""
 
 
 @require_GET

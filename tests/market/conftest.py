@@ -3,6 +3,7 @@
 import pytest
 
 from accounts.models import Role
+from core.search.indexing import reindex
 from market import services
 from market.models import Category, Producer, Product, ReviewStatus, Unit
 from tests import factories
@@ -27,6 +28,7 @@ def make_product(producer, name: str, *, price: int = 120_000, stock: int = 50, 
         producer=producer, actor=producer.owner, name_vi=name, price=price, stock=stock, **defaults
     )
     Product.objects.filter(pk=product.pk).update(review_status=ReviewStatus.APPROVED)
+    reindex([f"product:{product.pk}"])  # approved behind the services' back: tell the search index
     product.refresh_from_db()
     return product
 

@@ -1,0 +1,129 @@
+"""Keeping the one search current: registered sources, event-driven re-indexing, full rebuilds.
+
+Every app registers a :class:`core.registries.SearchSource` per kind of item. When a domain event that a
+source listens to is recorded, :func:`handle_event` re-reads the keys it touches from their source and
+replaces their entries: a listing that is not public any more yields no document and leaves the index.
+
+A transactional backend (the database) re-indexes at once, in the same transaction as the change — a
+rollback takes the index change back with it — and once more after the commit, so later writes of the
+same transaction are seen. Other backends (Elasticsearch) re-index only after the commit.
+"""
+
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+
+from django.db import transaction
+
+from core.registries import EventHandler, SearchSource, event_handlers, search_sources
+
+from .backends import SearchBackend, get_search_backend
+from .documents import SearchDocument
+
+logger = logging.getLogger(__name__)
+
+EVENT_HANDLER_KEY = "core.search-index"
+#: documents handed to the backend at a time during a rebuild
+BATCH_SIZE = 500
+
+
+def sources() -> list[SearchSource]:
+    return [source for _key, source in sorted(search_sources.items(), key=lambda item: item[1].order)]
+
+
+def source_for_key(key: str) -> SearchSource | None:
+    prefix = key.split(":", 1)[0]
+    return search_sources.get(prefix) if prefix in search_sources else None
+
+
+def known_kinds() -> dict[str, object]:
+    """Every document kind with its label, in the sources' order."""
+    return {kind: label for source in sources() for kind, label in source.document_kinds()}
+
+
+def known_categories() -> dict[str, object]:
+    """Every category value the sources' documents may carry, with its label."""
+    return {value: label for source in sources() for value, label in source.categories}
+
+
+def documents_for(keys: Iterable[str]) -> list[SearchDocument]:
+    """The current documents of ``keys``, asking each source only for its own keys."""
+    by_source: dict[str, list[str]] = defaultdict(list)
+    for key in keys:
+        source = source_for_key(key)
+        if source is not None:
+            by_source[source.kind].append(key)
+    documents = []
+    for kind, source_keys in by_source.items():
+        documents.extend(search_sources.get(kind).documents(source_keys))
+    return documents
+
+
+def reindex(keys: Iterable[str], *, backend: SearchBackend | None = None) -> None:
+    """Make the index hold the current documents of ``keys`` (and nothing for keys that are gone)."""
+    keys = sorted(set(keys))
+    if not keys:
+        return
+    backend = backend or get_search_backend()
+    backend.replace(keys, documents_for(keys))
+
+
+def all_documents(progress: Callable[[str], None] | None = None) -> Iterator[SearchDocument]:
+    """Every document of every source, with a progress line per source."""
+    for source in sources():
+        count = 0
+        for document in source.documents(None):
+            count += 1
+            yield document
+        if progress is not None:
+            progress(f"{source.kind}: {count} documents")
+
+
+def batches(documents: Iterable[SearchDocument], size: int = BATCH_SIZE) -> Iterator[list[SearchDocument]]:
+    batch: list[SearchDocument] = []
+    for document in documents:
+        batch.append(document)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def keys_for_event(event) -> list[str]:
+    keys: list[str] = []
+    for source in sources():
+        if source.listens_to(event.name):
+            keys.extend(source.affected_keys(event))
+    return list(dict.fromkeys(keys))
+
+
+def _reindex_after_commit(keys: list[str]) -> None:
+    backend = get_search_backend()
+    try:
+        reindex(keys, backend=backend)
+    except backend.errors:
+        # the change is committed; a failed refresh of the index (the search server is down, a lock
+        # timeout) must not turn it into an error page: log it, `rebuild_search_index` repairs the index
+        logger.exception("search: re-indexing %s after commit failed", keys)
+
+
+def handle_event(event) -> None:
+    """Event handler: re-index the items ``event`` changed (see the module docstring)."""
+    keys = keys_for_event(event)
+    if not keys:
+        return
+    backend = get_search_backend()
+    if backend.transactional:
+        reindex(keys, backend=backend)
+    transaction.on_commit(lambda: _reindex_after_commit(keys))
+
+
+EVENT_HANDLER = EventHandler("*", handle_event)
+
+
+def register() -> None:
+    """Listen to every recorded event (:func:`handle_event` picks those a source listens to).
+
+    Each app that registers a search source calls it; registering again is harmless."""
+    event_handlers.register(EVENT_HANDLER_KEY, EVENT_HANDLER)
