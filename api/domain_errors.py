@@ -6,7 +6,8 @@ fault); some also raise Django's ``ValidationError`` for details a person typed.
 propagate; :class:`DomainErrorsMixin` answers in the API's one error shape:
 
 * **409** when the current state is in the way: sold out, no longer for sale or bookable, dates taken,
-  departure full, hold expired, already cancelled, a step the order or booking cannot take now;
+  departure full, hold expired, already cancelled, a step the order or booking cannot take now, a
+  demand no longer open or an offer already decided;
 * **403** when the person may not do this (not their order, not their booking to review);
 * **400** for everything else (impossible dates, too many guests, a way of paying not offered…),
 
@@ -31,6 +32,8 @@ CONFLICT_CODES = frozenset(
         MarketErrorCode.ILLEGAL_TRANSITION,
         MarketErrorCode.HOLD_EXPIRED,
         MarketErrorCode.ALREADY_REVIEWED,
+        MarketErrorCode.DEMAND_NOT_OPEN,
+        MarketErrorCode.OFFER_NOT_OPEN,
         TourismErrorCode.UNAVAILABLE,
         TourismErrorCode.SLOT_FULL,
         TourismErrorCode.CLOSED,

@@ -18,19 +18,32 @@ A subscription's filters narrow what it receives; an empty filter lets everythin
   ``tra`` does not match “trâu”.
 
 :func:`prefilter` narrows a queryset of subscriptions in SQL first (a superset of the matches, the same
-on SQLite and PostgreSQL); :func:`subscription_matches` then decides exactly, in Python.
+on SQLite and PostgreSQL); :func:`subscription_matches` then decides exactly, in Python. Words, places and
+stars are compared by the pieces in :mod:`core.matching`, the same ones buyer demands are matched with
+(``market.matching``).
 """
 
-import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from django.db.models import Q, TextField
 from django.db.models.functions import Cast
 
-from core.text import fold_query
+from core.matching import (
+    KEYWORD_SEPARATORS,
+    alternatives_match,
+    folded_word_set,
+    keyword_alternatives,
+    ocop_passes,
+    place_matches,
+)
 
-KEYWORD_SEPARATORS = re.compile(r"[,;\n|]+")
+__all__ = [
+    "KEYWORD_SEPARATORS",
+    "MatchableItem",
+    "keyword_alternatives",
+    "prefilter",
+    "subscription_matches",
+]
 
 
 @dataclass(frozen=True)
@@ -57,9 +70,7 @@ class MatchableItem:
         ocop_stars: int | None = None,
         texts=(),
     ) -> "MatchableItem":
-        words = frozenset(
-            word for text in texts if text for word in fold_query(text, max_length=5000).split()
-        )
+        words = folded_word_set(*texts)
         return cls(
             kind=kind,
             commune_id=commune_id,
@@ -71,39 +82,26 @@ class MatchableItem:
         )
 
 
-@lru_cache(maxsize=4096)
-def keyword_alternatives(keywords: str) -> tuple[frozenset[str], ...]:
-    """``"trà shan, mật ong"`` → ``({"tra", "shan"}, {"mat", "ong"})`` (folded words per alternative)."""
-    alternatives = []
-    for part in KEYWORD_SEPARATORS.split(keywords or ""):
-        words = frozenset(fold_query(part, max_length=300).split())
-        if words:
-            alternatives.append(words)
-    return tuple(alternatives)
-
-
 def subscription_matches(subscription, item: MatchableItem) -> bool:
     """True when every filter of ``subscription`` lets ``item`` through (see the module docstring)."""
     if subscription.content_types and item.kind not in subscription.content_types:
         return False
     if subscription.languages and not item.languages.intersection(subscription.languages):
         return False
-    if subscription.communes or subscription.provinces:
-        in_communes = item.commune_id is not None and item.commune_id in subscription.communes
-        in_provinces = item.province_id is not None and item.province_id in subscription.provinces
-        if not (in_communes or in_provinces):
-            return False
-    if subscription.categories and not item.categories.intersection(subscription.categories):
-        return False
-    if subscription.minimum_ocop_stars is not None and (
-        item.ocop_stars is None or item.ocop_stars < subscription.minimum_ocop_stars
+    if not place_matches(
+        commune_id=item.commune_id,
+        province_id=item.province_id,
+        communes=subscription.communes,
+        provinces=subscription.provinces,
     ):
         return False
-    if subscription.keywords:
-        alternatives = keyword_alternatives(subscription.keywords)
-        if alternatives and not any(words <= item.words for words in alternatives):
-            return False
-    return True
+    if subscription.categories and not item.categories.intersection(subscription.categories):
+        return False
+    if not ocop_passes(item.ocop_stars, subscription.minimum_ocop_stars):
+        return False
+    return not subscription.keywords or alternatives_match(
+        keyword_alternatives(subscription.keywords), item.words
+    )
 
 
 TEXT_COPIES = {

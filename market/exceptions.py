@@ -18,6 +18,11 @@ class MarketErrorCode(enum.StrEnum):
     REVIEW_NOT_ALLOWED = "review_not_allowed"
     ALREADY_REVIEWED = "already_reviewed"
     INVALID_BANK_ACCOUNT = "invalid_bank_account"
+    # buyer demands and offers
+    DEMAND_NOT_OPEN = "demand_not_open"
+    OFFER_NOT_OPEN = "offer_not_open"
+    INCOMPATIBLE_UNIT = "incompatible_unit"
+    OWN_DEMAND = "own_demand"
 
 
 class MarketError(Exception):

@@ -66,3 +66,74 @@ def send_order_email(*, event_id: int) -> int:
             )
         sent += EmailMessage(subject=subject, body=body, to=[email]).send()
     return sent
+
+
+# --- demand matches: a listing that fits a buyer's open demand ----------------------------------------
+
+DEMAND_MATCHED = "market.demand.matched"
+
+
+def _demand_url(demand) -> str:
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        path = reverse("market:demand", args=[demand.public_id])
+    except NoReverseMatch:  # the buyer's pages are not installed: the catalogue still is
+        path = reverse("market:catalogue")
+    return f"{settings.WAGTAILADMIN_BASE_URL}{path}"
+
+
+def notify_demand_matches(*, product_id: int) -> int:
+    """Tell each buyer whose open demand ``product_id`` fits (score at least
+    ``settings.MATCHING_NOTIFY_MIN_SCORE``), once per demand and listing: a ``market.demand.matched``
+    event is recorded under the demand's row lock before the email leaves, so a second run — a retried
+    job, another update of the listing — finds it and stays quiet. Returns the number of emails sent."""
+    from django.db import transaction
+
+    from core.events import record_event
+
+    from .matching import demands_for_product
+    from .models import BuyerDemand, Product
+
+    product = Product.objects.listed().select_related("producer").filter(pk=product_id).first()
+    if product is None:
+        return 0
+    threshold = float(getattr(settings, "MATCHING_NOTIFY_MIN_SCORE", 0.6))
+    sent = 0
+    for demand, match in demands_for_product(product):
+        if match.score < threshold:
+            continue
+        with transaction.atomic():
+            locked = (
+                BuyerDemand.objects.select_for_update().select_related("buyer").filter(pk=demand.pk).first()
+            )
+            already = Event.objects.filter(
+                name=DEMAND_MATCHED,
+                subject_type=BuyerDemand._meta.label_lower,
+                subject_id=str(demand.pk),
+                payload__product=product.pk,
+            ).exists()
+            if locked is None or already or not locked.buyer.email:
+                continue
+            record_event(
+                DEMAND_MATCHED,
+                subject=locked,
+                commune_id=product.commune_id,
+                payload={"product": product.pk, "score": match.score},
+            )
+        buyer = locked.buyer
+        with translation.override(buyer.preferred_language or "vi"):
+            subject = _("A listing fits your demand “%(title)s”") % {"title": locked.title}
+            body = render_to_string(
+                "market/email/demand_match.txt",
+                {
+                    "demand": locked,
+                    "product": product,
+                    "match": match,
+                    "subject": subject,
+                    "demand_url": _demand_url(locked),
+                    "base_url": settings.WAGTAILADMIN_BASE_URL,
+                },
+            )
+        sent += EmailMessage(subject=subject, body=body, to=[buyer.email]).send()
+    return sent

@@ -15,10 +15,12 @@ from core.registries import (
     PeriodicJob,
     Searchable,
     SearchHit,
+    SearchSource,
     event_handlers,
     indicators,
     payables,
     periodic_jobs,
+    search_sources,
     searchables,
 )
 
@@ -44,6 +46,67 @@ def catalogue_search_url(query: str) -> str:
     return reverse("market:catalogue") + "?" + urlencode({"q": query})
 
 
+def search_documents(keys=None):
+    """Listed products for the one search (``core.search``): in Vietnamese, and in English when the
+    product has an English name; with the category, current OCOP stars, price and place."""
+    from django.utils import timezone, translation
+
+    from core.search.documents import SearchDocument
+    from village.search import Places, ids_of
+
+    from .models import Category, Product
+
+    products = Product.objects.listed().select_related("producer", "ocop").order_by("pk")
+    if keys is not None:
+        products = products.filter(pk__in=ids_of(keys, "product"))
+    places = Places()
+    today = timezone.localdate()
+    for product in products.iterator(chunk_size=500):
+        rating = product.ocop if hasattr(product, "ocop") else None  # no rating: the accessor raises
+        stars = rating.stars if rating is not None and rating.expires_on >= today else None
+        commune = places.commune_of_page(product.commune_id)
+        for language in ("vi", "en") if product.name_en else ("vi",):
+            with translation.override(language):
+                english = language == "en"
+                price = format_vnd(product.price)
+                yield SearchDocument(
+                    key=f"product:{product.pk}",
+                    kind="product",
+                    language=language,
+                    title=product.name_en if english else product.name_vi,
+                    summary=f"{price} / {product.get_unit_display()} · {product.producer.name}",
+                    text=" ".join(
+                        part
+                        for part in (
+                            product.name_vi if english else "",
+                            product.description_en if english else product.description_vi,
+                            str(Category(product.category).label)
+                            if product.category in Category.values
+                            else "",
+                            product.producer.name,
+                        )
+                        if part
+                    ),
+                    url=reverse("market:product", args=[product.slug]),
+                    category=product.category,
+                    ocop_stars=stars,
+                    price=product.price,
+                    updated_at=product.updated_at,
+                    boost=1.0 + 0.05 * (stars or 0),
+                    **places.area(commune, language),
+                )
+
+
+def search_keys_for_event(event) -> list[str]:
+    """A product's own events touch it; a producer's (approved, suspended, renamed, deleted) all of its."""
+    from .models import Product
+
+    if event.name.startswith("market.product."):
+        return [f"product:{event.subject_id}"]
+    product_ids = Product.all_objects.filter(producer_id=event.subject_id).values_list("pk", flat=True)
+    return [f"product:{pk}" for pk in product_ids]
+
+
 def enqueue_order_email(event) -> None:
     """Event handler: after the transaction commits, email the buyer and the producer about the order."""
     from .tasks import send_order_email_task
@@ -51,8 +114,29 @@ def enqueue_order_email(event) -> None:
     transaction.on_commit(lambda: send_order_email_task.enqueue(event.pk))
 
 
+DEMAND_MATCH_EVENTS = (
+    "market.product.approved",
+    "market.product.updated",
+    "market.product.restored",
+    "market.product.ocop_rated",
+    "market.product.certified",
+)
+
+
+def enqueue_demand_matches(event) -> None:
+    """Event handler: after the transaction commits, find the open demands a published or changed listing
+    now fits and email their buyers (``market.notifications.notify_demand_matches``)."""
+    from .tasks import notify_demand_matches_task
+
+    product_id = int(event.subject_id)
+    transaction.on_commit(lambda: notify_demand_matches_task.enqueue(product_id))
+
+
 def register() -> None:
+    from core.search import indexing as search_index
+
     from . import indicators as market_indicators
+    from .models import Category
     from .services import payments as order_payments
     from .tasks import release_expired_holds_task
 
@@ -67,9 +151,25 @@ def register() -> None:
         ),
     )
     event_handlers.register("market.order-emails", EventHandler("market.order.*", enqueue_order_email))
+    for name in DEMAND_MATCH_EVENTS:
+        event_handlers.register(f"market.demand-matches.{name}", EventHandler(name, enqueue_demand_matches))
     periodic_jobs.register(
         "market.release-expired-holds", PeriodicJob(release_expired_holds_task, every_seconds=60)
     )
+    search_sources.register(
+        "product",
+        SearchSource(
+            kind="product",
+            label=_("Products"),
+            documents=search_documents,
+            event_patterns=("market.product.*", "market.producer.*"),
+            keys_for_event=search_keys_for_event,
+            categories=tuple(Category.choices),
+            more_url=catalogue_search_url,
+            order=20,
+        ),
+    )
+    search_index.register()
     searchables.register(
         "market.product",
         Searchable(label=_("Products"), search=search_products, more_url=catalogue_search_url, order=20),

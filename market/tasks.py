@@ -17,3 +17,11 @@ def send_order_email_task(event_id: int) -> int:
     from .notifications import send_order_email
 
     return send_order_email(event_id=event_id)
+
+
+@task()
+def notify_demand_matches_task(product_id: int) -> int:
+    """Email the buyers whose open demands a new or changed listing fits (once per demand and listing)."""
+    from .notifications import notify_demand_matches
+
+    return notify_demand_matches(product_id=product_id)

@@ -237,12 +237,13 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 
 ELASTICSEARCH_URL = env_str("ELASTICSEARCH_URL", "")
+ELASTICSEARCH_INDEX_PREFIX = env_str("ELASTICSEARCH_INDEX_PREFIX", "svp")
 if ELASTICSEARCH_URL:
     WAGTAILSEARCH_BACKENDS = {
         "default": {
             "BACKEND": "wagtail.search.backends.elasticsearch8",
             "URLS": [ELASTICSEARCH_URL],
-            "INDEX": env_str("ELASTICSEARCH_INDEX_PREFIX", "svp"),
+            "INDEX": ELASTICSEARCH_INDEX_PREFIX,
             "TIMEOUT": 5,
             "OPTIONS": {},
             "INDEX_SETTINGS": _elasticsearch_index_settings(),
@@ -255,6 +256,26 @@ else:
     WAGTAILSEARCH_BACKENDS = {
         "default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "simple"}
     }
+
+# The one search across guides, news, events, products, stays and experiences (core.search):
+# "database" (core.SearchEntry; SQLite or PostgreSQL with trigram indexes) or "elasticsearch"
+# (the default when ELASTICSEARCH_URL is set). After switching, run `manage.py rebuild_search_index`.
+SEARCH_BACKEND = env_str("SEARCH_BACKEND", "elasticsearch" if ELASTICSEARCH_URL else "database")
+
+# --- demand ↔ supply matching (market.matching; explained in docs/matching.md) ---------------------
+# Each part of a match scores 0–1 and counts with its weight; the weights add up to 1, so a match
+# scores 0–1. A listing a new demand fits by at least MATCHING_NOTIFY_MIN_SCORE is emailed to the buyer.
+MATCHING_WEIGHTS = {
+    "text": 0.30,  # the demand's words in the listing's name (most) and description
+    "category": 0.08,  # the same category
+    "quantity": 0.15,  # stock plus what a harvest before the date can add, against the quantity
+    "price": 0.12,  # the listing's price, in the demand's unit, against the highest price
+    "certification": 0.10,  # required certifications and OCOP stars (current), or OCOP quality
+    "distance": 0.10,  # producer's commune to the delivery point (haversine), delivery to the zone
+    "season": 0.05,  # a harvest month between today and the needed-by date
+    "reliability": 0.10,  # the producer's fulfilment rate and rating (a neutral prior when new)
+}
+MATCHING_NOTIFY_MIN_SCORE = 0.6
 
 # --- API ------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -324,6 +345,10 @@ API_USER_QUOTA = {
 API_DEFAULT_PAGE_SIZE = 20
 API_MAX_PAGE_SIZE = 100
 API_EXCHANGE_LOG_DAYS = env_int("API_EXCHANGE_LOG_DAYS", 180)
+# Exchange-log records and usage counts wait in the worker's memory at most this long (0: written
+# before each answer) or until this many are waiting, then are written in one batch.
+API_EXCHANGE_FLUSH_SECONDS = env_int("API_EXCHANGE_FLUSH_SECONDS", 2)
+API_EXCHANGE_FLUSH_RECORDS = env_int("API_EXCHANGE_FLUSH_RECORDS", 200)
 API_ETAG_WINDOW_SECONDS = env_int("API_ETAG_WINDOW_SECONDS", 300)
 API_RESPONSE_CACHE_SECONDS = env_int("API_RESPONSE_CACHE_SECONDS", 300)
 API_PLATFORM_NAME = env_str("API_PLATFORM_NAME", "Làng số")

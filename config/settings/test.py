@@ -34,3 +34,4 @@ STRIPE_MAX_NETWORK_RETRIES = 0
 # API answers are not kept between requests in tests (a test changes rows without committing, so the
 # content clock would not move); tests/api/test_access.py turns the answer cache on to test it.
 API_RESPONSE_CACHE_SECONDS = 0
+API_EXCHANGE_FLUSH_SECONDS = 0  # each request's record is written before its answer (tests read it next)
