@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import shop
+from .views import demands, shop
 
 app_name = "shop"
 
@@ -30,4 +30,11 @@ urlpatterns = [
     path("<int:producer_id>/orders/<str:reference>/<slug:action>/", shop.order_action, name="order_action"),
     path("<int:producer_id>/lots/", shop.lots, name="lots"),
     path("<int:producer_id>/owed/", shop.payouts, name="payouts"),
+    # buyer demands that fit the shop, its offers and the buyers' messages
+    path("<int:producer_id>/demands/", demands.producer_demands, name="demands"),
+    path("<int:producer_id>/demands/<uuid:public_id>/", demands.producer_demand, name="demand"),
+    path("<int:producer_id>/offers/", demands.producer_offers, name="offers"),
+    path("<int:producer_id>/offers/<int:offer_id>/withdraw/", demands.offer_withdraw, name="offer_withdraw"),
+    path("<int:producer_id>/messages/", demands.producer_inquiries, name="inquiries"),
+    path("<int:producer_id>/messages/<uuid:public_id>/", demands.producer_inquiry, name="inquiry"),
 ]

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import cart, catalogue, orders
+from .views import cart, catalogue, demands, orders
 
 app_name = "market"
 
@@ -23,4 +23,18 @@ urlpatterns = [
     path("checkout/<uuid:access_token>/<str:reference>/cancel/", orders.cancel_order, name="cancel_order"),
     path("checkout/<uuid:access_token>/<str:reference>/review/", orders.review_order, name="review_order"),
     path("my-orders/", orders.my_orders, name="my_orders"),
+    # buyer demands, the offers they receive and the inquiry threads with producers
+    path("demands/", demands.my_demands, name="my_demands"),
+    path("demands/new/", demands.demand_new, name="demand_new"),
+    path("demands/<uuid:public_id>/", demands.demand_detail, name="demand"),
+    path("demands/<uuid:public_id>/close/", demands.demand_close, name="demand_close"),
+    path(
+        "demands/<uuid:public_id>/contact/<int:producer_id>/", demands.demand_contact, name="demand_contact"
+    ),
+    path("demands/<uuid:public_id>/offers/<int:offer_id>/accept/", demands.offer_accept, name="offer_accept"),
+    path(
+        "demands/<uuid:public_id>/offers/<int:offer_id>/decline/", demands.offer_decline, name="offer_decline"
+    ),
+    path("messages/", demands.buyer_inquiries, name="inquiries"),
+    path("messages/<uuid:public_id>/", demands.buyer_inquiry, name="inquiry"),
 ]

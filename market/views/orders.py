@@ -83,7 +83,7 @@ def _remember_checkout(request, checkout) -> None:
     request.session[SESSION_CHECKOUTS] = tokens[:MAX_REMEMBERED_CHECKOUTS]
 
 
-def _start_payment(request, checkout):
+def start_payment(request, checkout):
     """Hand over to payments: a URL to go and pay at (Stripe), or None (cash, VietQR: pay later)."""
     confirmation = reverse("market:checkout_done", kwargs={"access_token": checkout.access_token})
     payments = payments_module()
@@ -142,7 +142,7 @@ def checkout(request):
                 add_service_errors(form, error)
             else:
                 _remember_checkout(request, placed)
-                return _start_payment(request, placed)
+                return start_payment(request, placed)
         province = request.POST.get("delivery_province", "")
     else:
         province = request.GET.get("province", "")
@@ -261,7 +261,7 @@ def pay_checkout(request, access_token):
         return redirect_to_login(request.get_full_path())
     if not any(_awaits_card_payment(order) for order in found.all_orders):
         return redirect("market:checkout_done", access_token=found.access_token)
-    return _start_payment(request, found)
+    return start_payment(request, found)
 
 
 def _awaits_card_payment(order) -> bool:

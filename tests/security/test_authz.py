@@ -22,7 +22,8 @@ from market.models import Order, Producer, Product
 from tourism.models import Booking, CalendarFeed, Host, Service, Unit
 
 PRIVATE_ROUTE = re.compile(
-    r"^(vi|en)/(my/|partners/dashboard|indicators/office|market/my-orders|market/checkout/<|stays/booking/)"
+    r"^(vi|en)/(my/|partners/dashboard|indicators/office|market/(my-orders|demands|messages)|market/checkout/<"
+    r"|stays/booking/)"
     r"|^api/v1/\^?(orders|bookings|partner)|^calendars/"
 )
 ROLES = (
@@ -71,6 +72,12 @@ MATRIX = {
     ),
     "shop:lots": ("owned", {"producer_id": "producer_a"}, "producer_a"),
     "shop:payouts": ("owned", {"producer_id": "producer_a"}, "producer_a"),
+    "shop:demands": ("owned", {"producer_id": "producer_a"}, "producer_a"),
+    "shop:demand": ("owned", {"producer_id": "producer_a", "public_id": "random"}, None),
+    "shop:offers": ("owned", {"producer_id": "producer_a"}, "producer_a"),
+    "shop:offer_withdraw": ("owned", {"producer_id": "producer_a", "offer_id": 1}, None),
+    "shop:inquiries": ("owned", {"producer_id": "producer_a"}, "producer_a"),
+    "shop:inquiry": ("owned", {"producer_id": "producer_a", "public_id": "random"}, None),
     # the host's area (tourism/host_urls.py)
     "host:index": ("mine", {}, "host_a"),
     "host:create": ("mine", {}, "host_a"),
@@ -109,6 +116,16 @@ MATRIX = {
     # a guest's and a buyer's own lists
     "guest:index": ("mine", {}, "buyer"),
     "market:my_orders": ("mine", {}, "buyer"),
+    # a buyer's demands and messages (market.views.demands): another's demand or thread is a 404
+    "market:my_demands": ("mine", {}, "buyer"),
+    "market:demand_new": ("mine", {}, "buyer"),
+    "market:demand": ("owned", {"public_id": "random"}, None),
+    "market:demand_close": ("owned", {"public_id": "random"}, None),
+    "market:demand_contact": ("owned", {"public_id": "random", "producer_id": "producer_a"}, None),
+    "market:offer_accept": ("owned", {"public_id": "random", "offer_id": 1}, None),
+    "market:offer_decline": ("owned", {"public_id": "random", "offer_id": 1}, None),
+    "market:inquiries": ("mine", {}, "buyer"),
+    "market:inquiry": ("owned", {"public_id": "random"}, None),
     # capability URLs (the token is the key)
     "market:checkout_done": ("secret", {"access_token": "random"}, None),
     "market:pay_checkout": ("secret", {"access_token": "random"}, None),
