@@ -5,7 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import SimpleRouter
 
 from . import errors
-from .views import auth, bookings, content, indicators, market, orders, partner, tourism
+from .views import auth, bookings, content, demands, indicators, market, orders, partner, search, tourism
 
 router = SimpleRouter()
 router.register("provinces", content.ProvinceViewSet, basename="province")
@@ -27,6 +27,10 @@ router.register("indicators/values", indicators.IndicatorValueViewSet, basename=
 router.register("indicators", indicators.IndicatorViewSet, basename="indicator")
 router.register("orders", orders.OrderViewSet, basename="order")
 router.register("bookings", bookings.BookingViewSet, basename="booking")
+# a buyer's demands, their ranked matches and offers (person's token, demands:write)
+router.register("demands", demands.DemandViewSet, basename="demand")
+# the one search across content, products and tourism (content:read; see api/views/search.py)
+router.register("search", search.SearchViewSet, basename="search")
 # the partner's own subscriptions and webhook deliveries (partner key with the webhooks scope)
 router.register("partner/subscriptions", partner.SubscriptionViewSet, basename="partner-subscription")
 router.register("partner/deliveries", partner.DeliveryViewSet, basename="partner-delivery")
