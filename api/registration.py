@@ -21,6 +21,13 @@ def _write_webhook_outbox(event) -> None:
     on_domain_event(event)
 
 
+def _store_subscription_query(event) -> None:
+    """With the Elasticsearch backend, a changed subscription's stored (percolator) query follows it."""
+    from .matching_elastic import on_subscription_event
+
+    on_subscription_event(event)
+
+
 def register() -> None:
     from . import indicators
 
@@ -29,6 +36,10 @@ def register() -> None:
         "api.content_clock", EventHandler(pattern="*", handler=_advance_clock_after_commit)
     )
     event_handlers.register("api.webhooks", EventHandler(pattern="*", handler=_write_webhook_outbox))
+    event_handlers.register(
+        "api.subscription-percolator",
+        EventHandler(pattern="api.subscription.*", handler=_store_subscription_query),
+    )
     from .tasks import purge_exchange_log_task, send_due_webhooks_task
 
     periodic_jobs.register(

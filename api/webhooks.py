@@ -54,6 +54,7 @@ twice, always with the same event id.
 import hashlib
 import hmac
 import json
+import logging
 import secrets
 import time
 import uuid
@@ -91,6 +92,7 @@ DUE_BATCH = 500
 RETRYABLE_CLIENT_ERRORS = frozenset({408, 429})
 
 _random = secrets.SystemRandom()
+logger = logging.getLogger(__name__)
 
 
 # --- signing -------------------------------------------------------------------------------------------
@@ -138,6 +140,17 @@ MATCH_FIELDS = (
 
 
 def matching_subscription_ids(item) -> list[int]:
+    """Listening subscriptions that want ``item``: one percolation on Elasticsearch, else a SQL scan.
+
+    The scan also answers when the cluster is down, so a change never waits on search to be written.
+    """
+    if getattr(settings, "SEARCH_BACKEND", "database") == "elasticsearch":
+        from .matching_elastic import CLUSTER_ERRORS, percolate_subscriptions
+
+        try:
+            return percolate_subscriptions(item)
+        except CLUSTER_ERRORS:
+            logger.warning("percolation failed: matching subscriptions by a database scan", exc_info=True)
     candidates = prefilter(listening_subscriptions(), item).only(*MATCH_FIELDS, "keywords")
     return [
         subscription.pk
