@@ -33,7 +33,9 @@ class ApiKeyAuthentication(BaseAuthentication):
         parsed = parse_key(raw)
         if parsed is None:
             raise exceptions.AuthenticationFailed(_("This is not a valid API key."))
-        api_key = find_key(parsed.prefix)
+        # read with the content clock at the start of the request (api.views.base.read_shared_values)
+        generation = getattr(getattr(request, "_request", request), "api_key_generation", None)
+        api_key = find_key(parsed.prefix, generation=generation)
         if api_key is None or not secret_matches(parsed.secret, api_key.secret_hash):
             raise exceptions.AuthenticationFailed(_("This is not a valid API key."))
         if not api_key.is_active:
@@ -42,7 +44,7 @@ class ApiKeyAuthentication(BaseAuthentication):
         if api_key.last_used_at is None or now - api_key.last_used_at > LAST_USED_PRECISION:
             ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
             api_key.last_used_at = now
-            remember_key(api_key)
+            remember_key(api_key, generation=generation)
         return (AnonymousUser(), api_key)
 
     def _presented_key(self, request) -> str | None:

@@ -7,6 +7,8 @@ high-entropy secret) and checking a key costs one indexed lookup and one hash.
 import hashlib
 import hmac
 import secrets
+import threading
+import time
 from dataclasses import dataclass
 
 KEY_PREFIX = "svp"
@@ -49,14 +51,21 @@ def secret_matches(secret: str, stored_hash: str) -> bool:
 # --- the key lookup, cached ---------------------------------------------------------------------------
 #
 # Every request looks its key up; the row (with its partner) is kept in the shared cache for
-# KEY_CACHE_SECONDS under the current *key generation*. Every change that matters to access — revoking
-# or rotating a key, approving, suspending, reinstating or changing a partner's terms — moves the
-# generation (now, and again after commit), so every cached row becomes unreachable at once, including
-# one a concurrent request read just before the change and writes to the cache just after it. With a
-# shared cache (Redis) the change takes effect on the next request everywhere.
+# KEY_CACHE_SECONDS under the current *key generation*, and in this process's memory for
+# KEY_LOCAL_SECONDS under the same generation (no round trip, no unpickling). Every change that matters
+# to access — revoking or rotating a key, approving, suspending, reinstating or changing a partner's
+# terms — moves the generation (now, and again after commit), so every cached row becomes unreachable at
+# once, in every process, including one a concurrent request read just before the change and writes to
+# the cache just after it. The generation itself is read from the shared cache on every request, so
+# with a shared cache (Redis) the change takes effect on the next request everywhere.
 
 KEY_CACHE_SECONDS = 60
+KEY_LOCAL_SECONDS = 10
+KEY_LOCAL_MAX_ENTRIES = 1000
 GENERATION_KEY = "api-key-generation"
+
+_local_keys: dict[tuple[int, str], tuple[float, object]] = {}
+_local_lock = threading.Lock()
 
 
 def _generation() -> int:
@@ -73,28 +82,58 @@ def _cache_key(prefix: str, generation: int) -> str:
     return f"api-key:{generation}:{prefix}"
 
 
-def find_key(prefix: str):
-    """The :class:`~api.models.ApiKey` with ``prefix`` (its partner selected), or ``None``."""
+def _remember_locally(prefix: str, generation: int, api_key) -> None:
+    with _local_lock:
+        if len(_local_keys) >= KEY_LOCAL_MAX_ENTRIES:
+            _local_keys.clear()
+        _local_keys[(generation, prefix)] = (time.monotonic() + KEY_LOCAL_SECONDS, api_key)
+
+
+def _found_locally(prefix: str, generation: int):
+    entry = _local_keys.get((generation, prefix))
+    if entry is None or entry[0] < time.monotonic():
+        return None
+    return entry[1]
+
+
+def forget_local_keys() -> None:
+    """Empty this process's copy (tests; the generation makes it unnecessary otherwise)."""
+    with _local_lock:
+        _local_keys.clear()
+
+
+def find_key(prefix: str, *, generation: int | None = None):
+    """The :class:`~api.models.ApiKey` with ``prefix`` (its partner selected), or ``None``.
+
+    ``generation``: the key generation when the caller has already read it (in the same round trip
+    as other values it needs)."""
     from django.core.cache import cache
 
     from .models import ApiKey
 
-    generation = _generation()
+    generation = _generation() if generation is None else generation
+    api_key = _found_locally(prefix, generation)
+    if api_key is not None:
+        return api_key
     api_key = cache.get(_cache_key(prefix, generation))
     if api_key is None:
         api_key = ApiKey.objects.select_related("partner").filter(prefix=prefix).first()
         if api_key is not None:
             cache.set(_cache_key(prefix, generation), api_key, timeout=KEY_CACHE_SECONDS)
+    if api_key is not None:
+        _remember_locally(prefix, generation, api_key)
     return api_key
 
 
-def remember_key(api_key) -> None:
+def remember_key(api_key, *, generation: int | None = None) -> None:
     """Keep a key whose ``last_used_at`` just moved (under the generation it was read in)."""
     from django.core.cache import cache
 
-    generation = _generation()
+    generation = _generation() if generation is None else generation
     if cache.get(_cache_key(api_key.prefix, generation)) is not None:
         cache.set(_cache_key(api_key.prefix, generation), api_key, timeout=KEY_CACHE_SECONDS)
+    if _found_locally(api_key.prefix, generation) is not None:
+        _remember_locally(api_key.prefix, generation, api_key)
 
 
 def _move_generation() -> None:

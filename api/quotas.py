@@ -3,12 +3,17 @@
 A partner's keys share the partner's quota (its tier, ``API_TIER_QUOTAS``); a person's token has
 ``API_USER_QUOTA``. Windows are fixed (the current UTC minute and day); a refused request counts too,
 so hammering past the limit does not reset it.
+
+On Redis both counters move in one round trip (one Lua script: ``INCR`` each, and give a new window
+its expiry); on another cache, or while Redis is unreachable, each counter goes through
+:func:`core.resilience.count` (which keeps counting in this process's memory during an outage).
 """
 
 import time
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
 
 from core.resilience import count
 
@@ -66,13 +71,54 @@ def _count(key: str, timeout: int) -> int:
     return count(key, timeout=timeout)
 
 
+MINUTE_WINDOW_TIMEOUT = 120
+DAY_WINDOW_TIMEOUT = SECONDS_PER_DAY + 3600
+#: INCR both windows' counters; a counter without an expiry (a new window's first hit) gets one
+COUNT_BOTH = """
+local minute = redis.call('INCR', KEYS[1])
+if redis.call('TTL', KEYS[1]) < 0 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+local day = redis.call('INCR', KEYS[2])
+if redis.call('TTL', KEYS[2]) < 0 then redis.call('EXPIRE', KEYS[2], ARGV[2]) end
+return {minute, day}
+"""
+_scripts: dict[int, object] = {}
+
+
+def _count_both_in_redis(minute_key: str, day_key: str) -> tuple[int, int] | None:
+    """Both counters in one round trip; ``None`` when the cache is not Redis or Redis is unreachable."""
+    outage = getattr(cache, "outage", None)
+    client_of = getattr(getattr(cache, "client", None), "get_client", None)
+    if outage is None or client_of is None or outage.skipping():
+        return None
+    try:
+        client = client_of(write=True)
+        script = _scripts.get(id(client))
+        if script is None:
+            script = _scripts[id(client)] = client.register_script(COUNT_BOTH)
+        minute, day = script(
+            keys=[cache.make_key(minute_key), cache.make_key(day_key)],
+            args=[MINUTE_WINDOW_TIMEOUT, DAY_WINDOW_TIMEOUT],
+        )
+    except cache.unreachable_errors as error:
+        outage.failed(error)
+        return None
+    outage.succeeded()
+    return int(minute), int(day)
+
+
 def take(identity: str, quota: Quota, *, now: float | None = None) -> QuotaState:
     """Count one request for ``identity`` and say whether it is within ``quota``."""
     now = time.time() if now is None else now
     minute = int(now // 60)
     day = int(now // SECONDS_PER_DAY)
-    used_minute = _count(f"api-quota:m:{identity}:{minute}", timeout=120)
-    used_day = _count(f"api-quota:d:{identity}:{day}", timeout=SECONDS_PER_DAY + 3600)
+    minute_key = f"api-quota:m:{identity}:{minute}"
+    day_key = f"api-quota:d:{identity}:{day}"
+    counted = _count_both_in_redis(minute_key, day_key)
+    if counted is not None:
+        used_minute, used_day = counted
+    else:
+        used_minute = _count(minute_key, timeout=MINUTE_WINDOW_TIMEOUT)
+        used_day = _count(day_key, timeout=DAY_WINDOW_TIMEOUT)
     return QuotaState(
         quota=quota,
         used_minute=used_minute,

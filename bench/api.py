@@ -2,19 +2,23 @@
 
 What it does, start to finish (everything lives in a temporary directory that is removed at the end):
 
-1. seeds a fresh database — PostgreSQL database ``svp_bench_api`` (created, then dropped) on the server
-   of ``DATABASE_URL`` when it is set, else SQLite with the same data (and says so) — with ``migrate``,
-   then ``bench/market.py``'s seeding (the village tree of ``tests.factories.build_site()`` and 10,000
-   approved products of 200 approved producers, ``bulk_create``), then ~300 published guide pages
-   (Wagtail ``add_child`` + publish, in Vietnamese, spread over the tree's two communes, with hero
-   images whose card renditions exist), and one partner registered, approved (tier premium, every
-   ``*:read`` scope) and given a key through ``api.services.partners``; then ``ANALYZE``;
+1. seeds a fresh database — PostgreSQL database ``svp_bench_api`` (or ``--database NAME``; created, then
+   dropped) on the server of ``DATABASE_URL`` when it is set, else SQLite with the same data (and says
+   so) — with ``migrate``, then ``bench/market.py``'s seeding (the village tree of
+   ``tests.factories.build_site()`` and 10,000 approved products of 200 approved producers,
+   ``bulk_create``), then ~300 published guide pages (Wagtail ``add_child`` + publish, in Vietnamese,
+   spread over the tree's two communes, with hero images whose card renditions exist), and one partner
+   registered, approved (tier premium, every ``*:read`` scope) and given a key through
+   ``api.services.partners``; then ``ANALYZE``;
 2. runs ``collectstatic`` (production settings: whitenoise compressed manifest storage);
 3. serves the site with gunicorn under ``config.settings.production`` (DEBUG off) with the anonymous
    page cache off (``PAGE_CACHE_SECONDS=0``: the API is never page-cached, the bare views would be), the
    premium quotas raised out of reach (``API_PREMIUM_PER_MINUTE``/``_PER_DAY``) so nothing is throttled,
-   and ``API_ETAG_WINDOW_SECONDS=86400`` so an ETag cannot roll over in the middle of a measurement
-   (a revalidation costs the same whatever the window);
+   ``API_ETAG_WINDOW_SECONDS=86400`` so an ETag cannot roll over in the middle of a measurement
+   (a revalidation costs the same whatever the window), and gunicorn's worker recycling off
+   (``GUNICORN_MAX_REQUESTS=0``): with it on (2,000 requests, production's default) both workers retire
+   at about the same moment in the middle of some row, and the keep-alive clients then wait for a new
+   worker to boot (15–20 s on a busy 2-CPU machine), which measures Django's start-up, not a request;
 4. drives it from separate client processes (keep-alive ``http.client`` connections, one per thread),
    after a warm-up, at full concurrency and one client at a time, against: the bare Django view
    (``/__bench__/bare/``), the bare DRF view (``/__bench__/bare-api/``, ``api/views/bench.py``), both
@@ -43,6 +47,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import signal
 import sys
 import tempfile
@@ -488,10 +493,17 @@ def main() -> int:
     parser.add_argument(
         "--keep", action="store_true", help="keep the temporary directory (and bench database)"
     )
+    parser.add_argument(
+        "--database",
+        default=BENCH_DATABASE,
+        help=f"PostgreSQL database to create, seed and drop on the DATABASE_URL server ({BENCH_DATABASE})",
+    )
     arguments = parser.parse_args()
     plan = SMOKE if arguments.smoke else FULL
     products = arguments.products or (SMOKE_PRODUCTS if arguments.smoke else FULL_PRODUCTS)
     guides = arguments.guides or (SMOKE_GUIDES if arguments.smoke else FULL_GUIDES)
+    if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", arguments.database):
+        parser.error("--database: a lower-case PostgreSQL identifier (letters, digits, underscores)")
     if products < PER_PAGE or guides < PER_PAGE:
         parser.error(f"seed at least {PER_PAGE} products and {PER_PAGE} guides (one full page)")
 
@@ -499,7 +511,8 @@ def main() -> int:
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     work = Path(tempfile.mkdtemp(prefix="svp-bench-api-"))
     database_url = os.environ.get("DATABASE_URL", "")
-    pages.BENCH_DATABASE = BENCH_DATABASE  # prepare_postgres/drop_postgres work on pages.BENCH_DATABASE
+    database_name = arguments.database
+    pages.BENCH_DATABASE = database_name  # prepare_postgres/drop_postgres work on pages.BENCH_DATABASE
     bench_url = ""
     server: Server | None = None
     first_server: Server | None = None
@@ -511,7 +524,7 @@ def main() -> int:
     etags: list[str] = []
     say(f"Smart Village partner API benchmark ({'smoke' if arguments.smoke else 'full'}) in {work}")
     if database_url:
-        say(f"[seed] DATABASE_URL is set: PostgreSQL, own database {BENCH_DATABASE} (dropped at the end)")
+        say(f"[seed] DATABASE_URL is set: PostgreSQL, own database {database_name} (dropped at the end)")
     else:
         say(
             f"[seed] DATABASE_URL is not set: falling back to SQLite ({work / 'db.sqlite3'}), "
@@ -534,13 +547,15 @@ def main() -> int:
             "API_PREMIUM_PER_MINUTE": UNTHROTTLED,
             "API_PREMIUM_PER_DAY": UNTHROTTLED,
             "API_ETAG_WINDOW_SECONDS": ETAG_WINDOW_SECONDS,
+            "GUNICORN_MAX_REQUESTS": "0",  # no worker recycling in the middle of a row (see the docstring)
         }
         generator = LoadGenerator(plan)
         busy_before = cpu_busy()
         server = start_server("uncached", server_env, work, arguments.workers, arguments.threads)
         say(
             f"[serve] gunicorn pid {server.process.pid} on {LOOPBACK}:{server.port}, PAGE_CACHE_SECONDS=0, "
-            f"premium quota {UNTHROTTLED}/min, API_ETAG_WINDOW_SECONDS={ETAG_WINDOW_SECONDS}"
+            f"premium quota {UNTHROTTLED}/min, API_ETAG_WINDOW_SECONDS={ETAG_WINDOW_SECONDS}, "
+            "worker recycling off (GUNICORN_MAX_REQUESTS=0)"
         )
         headers = {step.endpoint: step_headers(step, key, []) for step in STEPS}
         products_step = next(step for step in STEPS if step.endpoint == "products")
@@ -607,14 +622,14 @@ def main() -> int:
             work=work,
             keep=arguments.keep,
             bench_url=bench_url,
-            database=BENCH_DATABASE,
+            database=database_name,
         )
 
     set_ratios(rows)
     order = {step.endpoint: index for index, step in enumerate(STEPS)}
     rows.sort(key=lambda row: (-row.concurrency, order[row.endpoint]))
     database = (
-        f"PostgreSQL {discovered['db_version']} (database {BENCH_DATABASE})"
+        f"PostgreSQL {discovered['db_version']} (database {database_name})"
         if discovered["db_vendor"] == "postgresql"
         else f"SQLite {discovered['db_version']} (no DATABASE_URL: fallback)"
     )

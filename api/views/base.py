@@ -8,14 +8,17 @@
 * Answer cache: a 200 answer is kept in the cache under its ETag (``API_RESPONSE_CACHE_SECONDS``); the
   same question with nothing changed since is answered from there, after the same checks of key,
   scope and quota (the ETag names the caller, so one partner never gets another's tracked links).
-* Evidence: every partner request is written to the exchange log and counted in the day's usage.
+* Evidence: every partner request is recorded in the exchange log and counted in the day's usage
+  (``api.exchange``: written in batches, within ``API_EXCHANGE_FLUSH_SECONDS`` of the request).
+* Cost: the key generation and the content clock come in one cache round trip, both quota windows in
+  another (on Redis); the key row is kept in process memory (``api.keys``); a revalidation or a cached
+  answer reads no database row.
 * Filters: ``filter_serializer_class`` validates the query (400 with field messages), ``apply_filters``
   narrows the queryset.
 """
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, transaction
 from django.http import HttpResponse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -23,8 +26,17 @@ from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.response import Response
 
 from ..authentication import ApiKeyAuthentication, UserTokenAuthentication, partner_of
-from ..conditional import etag_for, http_date, is_not_modified, last_modified
-from ..exchange import count_usage, record_exchange
+from ..conditional import (
+    CLOCK_KEY,
+    clock_of_request,
+    etag_for,
+    http_date,
+    is_not_modified,
+    last_modified,
+    start_of_request,
+)
+from ..exchange import record_exchange
+from ..keys import GENERATION_KEY
 from ..models import ApiKey
 from ..pagination import ApiCursorPagination
 from ..permissions import ApiAccess
@@ -65,6 +77,18 @@ def requested_language(request) -> str:
     return language if language in LANGUAGE_CODES else settings.LANGUAGE_CODE
 
 
+def read_shared_values(request) -> None:
+    """The key generation and the content clock in one cache round trip, kept on the Django request
+    for the key lookup (``api.authentication``) and the conditional check."""
+    if hasattr(request, "api_content_clock"):
+        return
+    start_of_request()
+    values = cache.get_many([GENERATION_KEY, CLOCK_KEY])
+    generation = values.get(GENERATION_KEY)
+    request.api_key_generation = None if generation is None else int(generation)
+    request.api_content_clock = values.get(CLOCK_KEY)
+
+
 class ApiViewMixin:
     """Mix into every API view (APIView, GenericAPIView or ViewSet)."""
 
@@ -102,6 +126,7 @@ class ApiViewMixin:
         self._previous_language = translation.get_language()
         self._quota_state = None
         self._etag = None
+        read_shared_values(request._request)
         # refusals of the key or scope already speak the asked language (checked strictly just after)
         early = request.query_params.get("lang")
         if early in LANGUAGE_CODES:
@@ -110,13 +135,16 @@ class ApiViewMixin:
         self._language = requested_language(request)
         translation.activate(self._language)
         if self.conditional and request.method in ("GET", "HEAD"):
-            self._modified = last_modified()
+            # the clock read with the key generation, unless the view moved it since (indicators)
+            clock = clock_of_request(getattr(request._request, "api_content_clock", None))
+            self._modified = last_modified(clock=clock)
             self._etag = etag_for(
                 caller=self._caller(request),
                 language=self._language,
                 # scheme and host too: answers carry absolute addresses
                 full_path=request.build_absolute_uri(),
                 accept=request.META.get("HTTP_ACCEPT", ""),
+                modified=self._modified,
             )
             if is_not_modified(request, etag=self._etag, modified=self._modified):
                 raise NotModified()
@@ -185,28 +213,22 @@ class ApiViewMixin:
         cache.set(answer_cache_key(etag), response.content, timeout=seconds)
 
     def _record(self, request, response) -> None:
-        """The exchange-log row and the day's usage, in one transaction that does not wait for the disk
-        on PostgreSQL (``synchronous_commit off``: a crash may lose the last fraction of a second of
-        log, never the order of what is kept)."""
+        """The exchange-log record and the day's usage (``api.exchange``: written in batches, within
+        ``API_EXCHANGE_FLUSH_SECONDS`` of the request)."""
         auth = getattr(request, "_auth", None)
         if not isinstance(auth, ApiKey):
             return
         if hasattr(response, "render") and not getattr(response, "is_rendered", True):
             response.render()
         body = getattr(response, "content", b"") if not getattr(response, "streaming", False) else b""
-        with transaction.atomic():
-            if connection.vendor == "postgresql":
-                with connection.cursor() as cursor:
-                    cursor.execute("SET LOCAL synchronous_commit TO OFF")
-            record_exchange(
-                partner_id=auth.partner_id,
-                key_prefix=auth.prefix,
-                request=request,
-                operation=self.operation_name(),
-                status=response.status_code,
-                body=body,
-            )
-            count_usage(partner_id=auth.partner_id, throttled=response.status_code == 429)
+        record_exchange(
+            partner_id=auth.partner_id,
+            key_prefix=auth.prefix,
+            request=request,
+            operation=self.operation_name(),
+            status=response.status_code,
+            body=body,
+        )
 
     def operation_name(self) -> str:
         basename = getattr(self, "basename", None) or type(self).__name__

@@ -7,6 +7,7 @@ import json
 import pytest
 from rest_framework.test import APIClient
 
+from api.exchange import flush_exchange_log
 from api.models import ApiKey, ExchangeRecord, PartnerStatus, Scope, Tier, UsageDay
 from api.services import partners as partner_services
 
@@ -106,6 +107,7 @@ def test_a_key_without_the_scope_is_403_and_the_refusal_is_logged(client_for, te
     assert response.status_code == 403
     assert error_of(response)["code"] == "missing_scope"
     assert "market:read" in error_of(response)["message"]
+    flush_exchange_log()
     record = ExchangeRecord.objects.get(partner=client.partner)
     assert (record.method, record.status, record.operation) == ("GET", 403, "product.list")
 
@@ -135,6 +137,7 @@ def test_over_the_minute_quota_is_429_with_retry_after_and_rate_headers(client_f
     assert second["X-RateLimit-Remaining"] == "0"
     assert 1 <= int(third["Retry-After"]) <= 60
     assert error_of(third)["code"] == "throttled"
+    flush_exchange_log()
     usage = UsageDay.objects.get(partner=client.partner)
     assert (usage.requests, usage.throttled) == (3, 1)
 
@@ -264,6 +267,7 @@ def test_the_answer_cache_serves_the_same_question_until_content_changes(
     assert "X-Answer-Cache" not in first and second["X-Answer-Cache"] == "hit"
     assert second.content == first.content and second["ETag"] == first["ETag"]
     assert "X-Answer-Cache" not in third and third.json()["results"][0]["price"] == 360_000
+    flush_exchange_log()
     assert ExchangeRecord.objects.filter(partner=api_client.partner, status=200).count() == 3
 
 
