@@ -31,6 +31,7 @@ demo: migrate
 	$(MANAGE) load_tourism_demo
 	$(MANAGE) load_api_demo
 	$(MANAGE) load_indicator_demo
+	$(MANAGE) rebuild_search_index
 
 ## make run: install, migrate SQLite, load the demo, print the logins, serve on :8000 with a task worker
 ## and the periodic scheduler (expired stock holds, stale payments)
@@ -117,6 +118,14 @@ bench-api: messages
 
 bench-api-smoke: messages
 	$(PY) bench/api.py --smoke
+
+## make bench-matching: the matching engine and the search, in-process and warm, on PostgreSQL: one demand
+## against 100,000 listings, one new listing against 10,000 subscriptions and 10,000 demands, search over
+## 100,000 products; p50/p95/p99 vs the targets (database svp_bench_matching, seeded once and reused after;
+## Redis db 9); `bench/matching.py --smoke` is the small CI run (bench/matching.py)
+.PHONY: bench-matching
+bench-matching: messages
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} $(PY) bench/matching.py
 
 clean:
 	rm -rf var $(VENV)
