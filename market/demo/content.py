@@ -1174,3 +1174,71 @@ ORDERS = [
         "reason": "Biển động mấy ngày liền, không ra bãi thu hoạch ngao được. Xin lỗi anh.",
     },
 ]
+
+# --- buyer demands ---------------------------------------------------------------------------------------
+# Open demands of the demo buyer (a Hà Nội restaurant and shop), found again by title. ``needed_in_days``
+# is counted from the day the demo is loaded; ``offer`` is a producer's answer, ``inquiry`` a first
+# message from the buyer to a producer.
+
+DEMANDS = [
+    {
+        "title": "Chè Shan Tuyết cho nhà hàng",
+        "category": "tea",
+        "keywords": "chè shan tuyết, trà cổ thụ",
+        "quantity": 30,
+        "unit": "box",
+        "max_unit_price": 280_000,
+        "needed_in_days": 30,
+        "minimum_ocop_stars": None,
+        "required_certifications": [],
+        "note": "Nhà hàng phục vụ trà cho khách mỗi ngày; cần hàng đều mỗi tháng nếu chất lượng tốt.",
+        "offer": {
+            "producer": "Hợp tác xã chè Shan Tuyết Tả Van",
+            "product": "Chè Shan Tuyết cổ thụ (hộp 200 g)",
+            "quantity": 30,
+            "unit_price": 245_000,
+            "available_in_days": 5,
+            "note": "Chè vụ xuân, đóng hộp 200 g; giao qua bưu điện Sa Pa.",
+        },
+        "inquiry": {
+            "producer": "Hợp tác xã chè Shan Tuyết Tả Van",
+            "body": "Chào hợp tác xã, chè có giấy chứng nhận OCOP còn hạn không? Mỗi tháng có đủ 30 hộp không?",
+        },
+    },
+    {
+        "title": "Mật ong bạc hà cho cửa hàng đặc sản",
+        "category": "honey",
+        "keywords": "mật ong bạc hà",
+        "quantity": 40,
+        "unit": "bottle",
+        "max_unit_price": 300_000,
+        "needed_in_days": 45,
+        "minimum_ocop_stars": 3,
+        "required_certifications": [],
+        "note": "Cửa hàng đặc sản vùng cao ở Hà Nội; cần nhãn và số lô truy xuất.",
+    },
+    {
+        "title": "Gạo nếp cẩm cho bếp bánh",
+        "category": "rice",
+        "keywords": "nếp cẩm",
+        "quantity": 50,
+        "unit": "kg",
+        "max_unit_price": 60_000,
+        "needed_in_days": 20,
+        "minimum_ocop_stars": None,
+        "required_certifications": [],
+        "note": "",
+    },
+    {
+        "title": "Nấm hương rừng khô",
+        "category": "mushrooms",
+        "keywords": "nấm hương",
+        "quantity": 5,
+        "unit": "kg",
+        "max_unit_price": 480_000,
+        "needed_in_days": 25,
+        "minimum_ocop_stars": None,
+        "required_certifications": [],
+        "note": "",
+    },
+]

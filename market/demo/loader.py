@@ -34,7 +34,18 @@ from village.demo.accounts import (
 from village.models import CommunePage, CommuneWorkspace, VillageImage, VillagePage
 
 from .. import services
-from ..models import Checkout, Order, OrderStatus, PaymentMethod, Producer, Product, Review, ReviewStatus
+from ..models import (
+    BuyerDemand,
+    Checkout,
+    Order,
+    OrderStatus,
+    PaymentMethod,
+    Producer,
+    Product,
+    Review,
+    ReviewStatus,
+)
+from ..services import demands as demand_services
 from ..services import payments as order_payments
 from . import content
 
@@ -141,6 +152,8 @@ class MarketDemoLoader:
             "lots": 0,
             "orders": 0,
             "reviews": 0,
+            "demands": 0,
+            "offers": 0,
         }
         self.producers: dict[str, Producer] = {}
         self.years_later = years_since(date.fromisoformat(content.AS_OF), timezone.localdate())
@@ -160,6 +173,9 @@ class MarketDemoLoader:
         self.log(f"Orders ({len(content.ORDERS)})…")
         for spec in content.ORDERS:
             self._order(spec)
+        self.log(f"Buyer demands ({len(content.DEMANDS)})…")
+        for spec in content.DEMANDS:
+            self._demand(spec)
         return self.created
 
     # --- producers and products ---------------------------------------------------------------------
@@ -390,6 +406,51 @@ class MarketDemoLoader:
             self.created["reviews"] += 1
         self._spread_timestamps(order)
         self.created["orders"] += 1
+
+    # --- buyer demands ------------------------------------------------------------------------------
+    def _demand(self, spec: dict) -> None:
+        if BuyerDemand.objects.filter(buyer=self.buyer, title=spec["title"]).exists():
+            return
+        today = timezone.localdate()
+        with transaction.atomic():
+            demand = demand_services.post_demand(
+                buyer=self.buyer,
+                title=spec["title"],
+                category=spec["category"],
+                keywords=spec["keywords"],
+                quantity=spec["quantity"],
+                unit=spec["unit"],
+                max_unit_price=spec["max_unit_price"],
+                needed_by=today + timedelta(days=spec["needed_in_days"]),
+                delivery_province=content.BUYER_ADDRESS["province"],
+                minimum_ocop_stars=spec["minimum_ocop_stars"],
+                required_certifications=spec["required_certifications"],
+                note=spec["note"],
+            )
+            self.created["demands"] += 1
+            if offer := spec.get("offer"):
+                producer = self.producers[offer["producer"]]
+                # fresh rows: the loader's copies predate moderation
+                product = Product.objects.select_related("producer").get(
+                    pk=self.products[(producer.name, offer["product"])].pk
+                )
+                demand_services.make_offer(
+                    demand=demand,
+                    product=product,
+                    actor=producer.owner,
+                    quantity=offer["quantity"],
+                    unit_price=offer["unit_price"],
+                    available_on=today + timedelta(days=offer["available_in_days"]),
+                    note=offer["note"],
+                )
+                self.created["offers"] += 1
+            if inquiry := spec.get("inquiry"):
+                demand_services.open_inquiry(
+                    buyer=self.buyer,
+                    producer=Producer.objects.get(pk=self.producers[inquiry["producer"]].pk),
+                    demand=demand,
+                    body=inquiry["body"],
+                )
 
     @staticmethod
     def _spread_timestamps(order: Order) -> None:

@@ -9,8 +9,12 @@ from django.utils import timezone
 from wagtail.models import Page, Site
 
 from market.models import (
+    BuyerDemand,
     CancelledBy,
     Certification,
+    DemandOffer,
+    DemandStatus,
+    InquiryThread,
     Lot,
     OcopRating,
     Order,
@@ -27,7 +31,19 @@ from village.models import HomePage
 def _counts() -> dict:
     return {
         model.__name__: model.objects.count()
-        for model in (Producer, Product, ProductImage, OcopRating, Certification, Lot, Order, Review)
+        for model in (
+            Producer,
+            Product,
+            ProductImage,
+            OcopRating,
+            Certification,
+            Lot,
+            Order,
+            Review,
+            BuyerDemand,
+            DemandOffer,
+            InquiryThread,
+        )
     }
 
 
@@ -92,6 +108,11 @@ def test_market_demo_builds_a_living_marketplace_once():
     assert {CancelledBy.BUYER, CancelledBy.PRODUCER} <= cancelled_by
     assert Order.objects.filter(buyer__isnull=True).exists()  # guests order too
     assert Review.objects.filter(author__email="buyer@hanoi.example").count() >= 3
+    demands = BuyerDemand.objects.filter(buyer__email="buyer@hanoi.example", status=DemandStatus.OPEN)
+    assert demands.count() == 4 and all(demand.needed_by > today for demand in demands)
+    offer = DemandOffer.objects.select_related("demand", "product").get()
+    assert offer.demand.title == "Chè Shan Tuyết cho nhà hàng" and offer.product.category == "tea"
+    assert InquiryThread.objects.get().messages.count() == 1
 
     before = _counts()
     again = StringIO()
