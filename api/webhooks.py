@@ -59,6 +59,7 @@ import secrets
 import time
 import uuid
 from datetime import datetime, timedelta
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 import requests
@@ -128,15 +129,17 @@ def listening_subscriptions():
     )
 
 
-MATCH_FIELDS = (
-    "pk",
-    "communes",
-    "provinces",
-    "content_types",
-    "categories",
-    "languages",
-    "minimum_ocop_stars",
-)
+class SubscriptionFilters(NamedTuple):
+    """What :func:`~api.matching.subscription_matches` reads of a subscription, as one plain row."""
+
+    pk: int
+    communes: list
+    provinces: list
+    content_types: list
+    categories: list
+    languages: list
+    minimum_ocop_stars: int | None
+    keywords: str
 
 
 def matching_subscription_ids(item) -> list[int]:
@@ -151,11 +154,12 @@ def matching_subscription_ids(item) -> list[int]:
             return percolate_subscriptions(item)
         except CLUSTER_ERRORS:
             logger.warning("percolation failed: matching subscriptions by a database scan", exc_info=True)
-    candidates = prefilter(listening_subscriptions(), item).only(*MATCH_FIELDS, "keywords")
+    # plain rows, unordered: thousands of candidates cost no model instances and no sort
+    rows = prefilter(listening_subscriptions(), item).order_by().values_list(*SubscriptionFilters._fields)
     return [
-        subscription.pk
-        for subscription in candidates.iterator(chunk_size=2000)
-        if subscription_matches(subscription, item)
+        filters.pk
+        for filters in map(SubscriptionFilters._make, rows.iterator(chunk_size=2000))
+        if subscription_matches(filters, item)
     ]
 
 
