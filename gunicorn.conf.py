@@ -61,7 +61,9 @@ graceful_timeout = _env_int("GUNICORN_GRACEFUL_TIMEOUT", 30)
 # race where gunicorn closes a connection the proxy is about to reuse (a 502).
 keepalive = _env_int("GUNICORN_KEEPALIVE", 5)
 max_requests = _env_int("GUNICORN_MAX_REQUESTS", 2000)
-max_requests_jitter = _env_int("GUNICORN_MAX_REQUESTS_JITTER", max_requests // 10)
+# half: with a tenth, workers fed round-robin reached their limit together and keep-alive clients
+# waited 14–20 s for both to boot again (seen in bench/api.py)
+max_requests_jitter = _env_int("GUNICORN_MAX_REQUESTS_JITTER", max_requests // 2)
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "").strip() or "127.0.0.1,::1"
 # The heartbeat files of the workers in memory, not on a disk that may stall (containers, slow volumes).
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108 - gunicorn's documented advice
