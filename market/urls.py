@@ -36,5 +36,6 @@ urlpatterns = [
         "demands/<uuid:public_id>/offers/<int:offer_id>/decline/", demands.offer_decline, name="offer_decline"
     ),
     path("messages/", demands.buyer_inquiries, name="inquiries"),
+    path("products/<slug:slug>/ask/", demands.product_contact, name="product_contact"),
     path("messages/<uuid:public_id>/", demands.buyer_inquiry, name="inquiry"),
 ]

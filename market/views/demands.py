@@ -336,14 +336,11 @@ def offer_decline(request, public_id, offer_id):
     return redirect("market:demand", public_id=demand.public_id)
 
 
-@login_required
-@never_cache
-@require_http_methods(["GET", "POST"])
-def demand_contact(request, public_id, producer_id):
-    """Write to a producer about a demand: opens the inquiry thread (or goes to the one already open)."""
-    demand = _buyer_demand(request, public_id)
-    producer = get_object_or_404(Producer.objects.approved(), pk=producer_id)
-    existing = InquiryThread.objects.filter(buyer=request.user, producer=producer, demand=demand).first()
+def _contact(request, *, producer, demand=None, product=None):
+    """Write to a producer about a demand or a product: opens the inquiry thread, or goes to the open one."""
+    existing = InquiryThread.objects.filter(
+        buyer=request.user, producer=producer, demand=demand, product=None if demand else product
+    ).first()
     if existing is not None:
         return redirect("market:inquiry", public_id=existing.public_id)
     form = MessageForm(submitted(request))
@@ -352,7 +349,11 @@ def demand_contact(request, public_id, producer_id):
         if form.is_valid():
             try:
                 thread = demand_services.open_inquiry(
-                    buyer=request.user, producer=producer, demand=demand, body=form.cleaned_data["body"]
+                    buyer=request.user,
+                    producer=producer,
+                    demand=demand,
+                    product=None if demand else product,
+                    body=form.cleaned_data["body"],
                 )
             except (MarketError, ValidationError) as error:
                 apply_demand_error(form, error)
@@ -365,9 +366,30 @@ def demand_contact(request, public_id, producer_id):
     return render(
         request,
         "market/demands/contact.html",
-        {"demand": demand, "producer": producer, "form": form},
+        {"demand": demand, "product": product, "producer": producer, "form": form},
         status=status,
     )
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def demand_contact(request, public_id, producer_id):
+    """Write to a producer about one's demand."""
+    demand = _buyer_demand(request, public_id)
+    producer = get_object_or_404(Producer.objects.approved(), pk=producer_id)
+    return _contact(request, producer=producer, demand=demand)
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def product_contact(request, slug):
+    """Ask the producer of a listed product a question (the "Ask the producer" link of the product page)."""
+    product = selectors.product_page(slug)
+    if product is None:
+        raise Http404
+    return _contact(request, producer=product.producer, product=product)
 
 
 # --- inquiry threads (both sides) -----------------------------------------------------------------------

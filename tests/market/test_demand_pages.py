@@ -32,6 +32,7 @@ from market.models import (
     OrderStatus,
     Producer,
     Product,
+    ReviewStatus,
     Unit,
 )
 from market.services import demands as demand_services
@@ -819,3 +820,42 @@ def test_the_demand_pages_answer_in_both_languages(client, buyer, producer_a, te
         response = client.get(path)
         assert response.status_code == 200, path
         assert f'<html lang="{language}"' in response.text
+
+
+def test_a_buyer_asks_the_producer_about_a_product_from_its_page(client, buyer, producer_a, tea):
+    product_page = client.get(market_url("product", slug=tea.slug)).text
+    ask = market_url("product_contact", slug=tea.slug)
+    assert f'href="{ask}"' in product_page
+    # a visitor is asked to log in first, and nothing is written
+    response = client.get(ask)
+    assert response.status_code == 302 and "/login/" in response["Location"]
+
+    client.force_login(buyer)
+    assert client.get(ask).status_code == 200
+    response = client.post(ask, {"body": "Chè này pha được mấy lần nước?"})
+    thread = InquiryThread.objects.get()
+    assert response["Location"] == market_url("inquiry", public_id=thread.public_id)
+    assert (thread.buyer_id, thread.producer_id, thread.product_id, thread.demand_id) == (
+        buyer.pk,
+        producer_a.pk,
+        tea.pk,
+        None,
+    )
+    # asking again goes to the same conversation
+    assert client.get(ask)["Location"] == market_url("inquiry", public_id=thread.public_id)
+    assert escape(tea.name) in client.get(market_url("inquiry", public_id=thread.public_id)).text
+    # the producer reads it in the shop's messages
+    producer_client = logged_in(producer_a.owner)
+    inbox = producer_client.get(shop_url("inquiries", producer_id=producer_a.pk)).text
+    assert "thread-unread" in inbox
+    page = producer_client.get(shop_url("inquiry", producer_id=producer_a.pk, public_id=thread.public_id))
+    assert "Chè này pha được mấy lần nước?" in page.text and escape(tea.name) in page.text
+
+
+def test_asking_about_a_product_not_for_sale_is_not_found_and_nothing_is_written(client, buyer, tea):
+    Product.objects.filter(pk=tea.pk).update(review_status=ReviewStatus.PENDING)
+    client.force_login(buyer)
+    ask = market_url("product_contact", slug=tea.slug)
+    assert client.get(ask).status_code == 404
+    assert client.post(ask, {"body": "Còn hàng không?"}).status_code == 404
+    assert not InquiryThread.objects.exists()
