@@ -691,15 +691,18 @@ def matches_for_demand(demand: BuyerDemand, *, limit: int = 20, today=None) -> l
 
 def open_demand_queryset(products: list[Product], *, today: datetime.date):
     """Open demands, not past their date, that one of ``products`` could fit (a superset, checked in SQL)."""
-    name_words = set()
+    # each listing's own telling words (not the longest of them all: a shop's "măng" must not crowd
+    # out its "mật ong"), so an uncategorised demand is a candidate when it names any one listing
+    words_per_product = []
     units = set()
     categories = set()
     for product in products:
-        name_words |= significant_words(_words_of(fold(f"{product.name_vi} {product.name_en}")))
+        name_words = significant_words(_words_of(fold(f"{product.name_vi} {product.name_en}")))
+        name_words |= {synonym for word in list(name_words) for synonym in SYNONYMS.get(word, ())}
+        words_per_product.append(_sql_words(name_words))
         units.update(convertible_units(product.unit))
         categories.add(product.category)
-    name_words |= {synonym for word in list(name_words) for synonym in SYNONYMS.get(word, ())}
-    words = _sql_words(name_words)
+    words = sorted({word for product_words in words_per_product for word in product_words})
     uncategorised = Q(category="")
     if words:
         any_word = Q()
@@ -719,7 +722,11 @@ def open_demand_queryset(products: list[Product], *, today: datetime.date):
         default=0,
     )
     demands = demands.filter(Q(minimum_ocop_stars__isnull=True) | Q(minimum_ocop_stars__lte=best_stars))
-    return demands.annotate(word_hits=_hits("folded_text", words)).order_by("-word_hits", "needed_by", "pk")
+    # the candidates worth scoring first: those naming more of the (longest) words
+    ranking_words = sorted(words, key=lambda word: (-len(word), word))[: SQL_WORD_LIMIT * 4]
+    return demands.annotate(word_hits=_hits("folded_text", ranking_words)).order_by(
+        "-word_hits", "needed_by", "pk"
+    )
 
 
 def candidate_demands(products: list[Product], *, today: datetime.date):

@@ -313,6 +313,24 @@ def test_a_producer_sees_each_demand_once_with_its_best_listing(buyer, producer_
     assert len(rows) == 2
 
 
+def test_an_uncategorised_demand_naming_any_one_listing_of_a_shop_reaches_the_shop(buyer, producer_a, tea):
+    # the shop's longer names ("Chè Shan Tuyết cổ thụ", "Măng khô vầu rừng"…) must not crowd out a short one
+    for name, category in (
+        ("Măng khô vầu rừng", "vegetables"),
+        ("Gạo nếp cái hoa vàng", "rice"),
+        ("Mật ong", "honey"),
+        ("Nấm hương rừng", "mushrooms"),
+    ):
+        make_product(producer_a, name, category=category, unit="kg", stock=200)
+    honey = _demand(buyer, title="Mật ong bạc hà", keywords="", category="", max_unit_price=None)
+
+    rows = matching.open_demands_for_producer(producer_a)
+
+    assert [(demand.pk, match.product.name_vi) for demand, match in rows if demand.pk == honey.pk] == [
+        (honey.pk, "Mật ong")
+    ]
+
+
 def test_a_new_listing_emails_the_buyers_it_fits_once(
     buyer, producer_a, moderator_a, django_capture_on_commit_callbacks
 ):
