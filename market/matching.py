@@ -61,6 +61,7 @@ OCOP) to at most :data:`DEMAND_CANDIDATE_LIMIT` before scoring.
 """
 
 import datetime
+import logging
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -93,6 +94,8 @@ from .models import (
 )
 from .units import convert, convertible_units, price_per
 from .zones import PROVINCE_ZONES, Zone, province_centre
+
+logger = logging.getLogger(__name__)
 
 PARTS = ("text", "category", "quantity", "price", "certification", "distance", "season", "reliability")
 DEFAULT_WEIGHTS = {
@@ -651,13 +654,27 @@ def _load_products(ids: list[int]) -> list[Product]:
     return [loaded[pk] for pk in ids if pk in loaded]
 
 
+def _from_cluster(call):
+    """``call()`` against Elasticsearch, or ``None`` when the cluster is down or refuses (logged): the
+    database path answers instead, so a search outage never breaks a demand page or a listing's save."""
+    from elasticsearch import ApiError, TransportError
+
+    try:
+        return call()
+    except (ApiError, TransportError):
+        logger.warning("Elasticsearch unavailable: matching on the database instead", exc_info=True)
+        return None
+
+
 def candidate_products(demand: BuyerDemand, limit: int = CANDIDATE_LIMIT, *, today=None) -> list[Product]:
     """At most ``limit`` listings worth scoring for ``demand``, from the configured search backend."""
     today = today or timezone.localdate()
     if getattr(settings, "SEARCH_BACKEND", "database") == "elasticsearch":
         from . import matching_elastic  # only with the elasticsearch backend (elasticsearch-dsl)
 
-        ids = matching_elastic.candidate_product_ids(demand, limit)
+        ids = _from_cluster(lambda: matching_elastic.candidate_product_ids(demand, limit))
+        if ids is None:  # the cluster is down: the database answers
+            return _database_candidates(demand, DemandFacts.of(demand, today=today), limit, today)
         kept = set(listing_queryset(demand, today=today).filter(pk__in=ids).values_list("pk", flat=True))
         return _load_products([pk for pk in ids if pk in kept][:limit])
     return _database_candidates(demand, DemandFacts.of(demand, today=today), limit, today)
@@ -737,10 +754,13 @@ def candidate_demands(products: list[Product], *, today: datetime.date):
     if getattr(settings, "SEARCH_BACKEND", "database") == "elasticsearch":
         from . import matching_elastic  # only with the elasticsearch backend (elasticsearch-dsl)
 
-        wanted = {
-            demand_id for product in products for demand_id in matching_elastic.percolate_demands(product)
-        }
-        demands = demands.filter(pk__in=wanted)
+        wanted = _from_cluster(
+            lambda: {
+                demand_id for product in products for demand_id in matching_elastic.percolate_demands(product)
+            }
+        )
+        if wanted is not None:  # else the cluster is down: the database prefilter alone answers
+            demands = demands.filter(pk__in=wanted)
     return demands[:DEMAND_CANDIDATE_LIMIT]
 
 

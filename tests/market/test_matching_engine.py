@@ -274,6 +274,31 @@ def test_the_elasticsearch_backend_supplies_the_candidates(buyer, producer_a, te
     assert asked == [(demand.pk, matching.CANDIDATE_LIMIT)]
 
 
+def test_with_the_cluster_down_the_database_answers_both_directions(
+    buyer, producer_a, tea, monkeypatch, settings, caplog
+):
+    from elasticsearch import ConnectionError as ClusterDown
+
+    def down(*args, **kwargs):
+        raise ClusterDown("connection refused")
+
+    fake = types.ModuleType("market.matching_elastic")
+    fake.candidate_product_ids = down
+    fake.percolate_demands = down
+    monkeypatch.setitem(sys.modules, "market.matching_elastic", fake)
+    monkeypatch.setattr(market, "matching_elastic", fake, raising=False)
+    demand = _demand(buyer)
+    expected_matches = _keys(matching.matches_for_demand(demand))
+    expected_demands = [found.pk for found, _match in matching.demands_for_product(tea)]
+    assert expected_matches == [tea.pk] and expected_demands == [demand.pk]
+
+    settings.SEARCH_BACKEND = "elasticsearch"
+    with caplog.at_level("WARNING", logger="market.matching"):
+        assert _keys(matching.matches_for_demand(demand)) == expected_matches
+        assert [found.pk for found, _match in matching.demands_for_product(tea)] == expected_demands
+    assert caplog.text.count("Elasticsearch unavailable") == 2
+
+
 # --- the other direction: open demands a listing fits -----------------------------------------------------
 
 
