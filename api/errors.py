@@ -131,7 +131,7 @@ def server_error(request, *args, **kwargs):
     with ``Retry-After``, as ``core.resilience`` answers it inside views."""
     error = sys.exc_info()[1]
     if isinstance(error, OperationalError | InterfaceError):
-        return resilience.database_unavailable_response(request)
+        return resilience.unavailable_response(request)
     if request.path.startswith("/api/"):
         return json_error(status.HTTP_500_INTERNAL_SERVER_ERROR, "server_error")
     return defaults.server_error(request, *args, **kwargs)

@@ -28,7 +28,15 @@ def _store_subscription_query(event) -> None:
     on_subscription_event(event)
 
 
+def _rebuild_subscriptions_index(progress=None) -> int:
+    from .matching_elastic import rebuild_subscriptions
+
+    return rebuild_subscriptions(progress=progress)
+
+
 def register() -> None:
+    from core.registries import search_indices
+
     from . import indicators
 
     indicators.register()
@@ -40,6 +48,7 @@ def register() -> None:
         "api.subscription-percolator",
         EventHandler(pattern="api.subscription.*", handler=_store_subscription_query),
     )
+    search_indices.register("subscriptions", _rebuild_subscriptions_index)
     from .tasks import purge_exchange_log_task, send_due_webhooks_task
 
     periodic_jobs.register(

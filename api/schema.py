@@ -14,6 +14,7 @@ ERROR_DESCRIPTIONS = {
     "406": "The Accept header or ?format asks for a format we do not serve.",
     "409": "The request conflicts with the current state (sold out, no longer available…).",
     "429": "Over quota: see Retry-After and the X-RateLimit-* headers.",
+    "503": "A backing service (the search cluster) is briefly unavailable: see Retry-After.",
 }
 
 ERROR_EXAMPLE = OpenApiExample(

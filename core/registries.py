@@ -10,6 +10,8 @@ Each app fills them in its ``AppConfig.ready()`` with plain calls — no Django 
 * ``search_sources``: what ``core.search`` indexes (pages, products, stays…), each with the domain events
   that change it.
 * ``periodic_jobs``: tasks to enqueue on a schedule (``manage.py run_periodic``).
+* ``search_indices``: the Elasticsearch indices besides the items index, each with its rebuild
+  (``manage.py search_index build``).
 """
 
 import fnmatch
@@ -183,6 +185,9 @@ indicators = Registry("indicators")
 searchables = Registry("searchables")
 search_sources = Registry("search sources")
 periodic_jobs = Registry("periodic jobs")
+#: name → ``rebuild(progress) -> int``: an extra Elasticsearch index that ``manage.py search_index build``
+#: rebuilds after the items index (market: products, demands; api: subscriptions)
+search_indices = Registry("search indices")
 
 
 def handlers_for(event_name: str) -> list[Callable[[Any], None]]:

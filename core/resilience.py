@@ -65,7 +65,9 @@ def _drop_broken_connections() -> None:
             connection.connection = None
 
 
-def database_unavailable_response(request) -> HttpResponse:
+def unavailable_response(request) -> HttpResponse:
+    """503 with ``Retry-After`` for a backing service that is down (the database, the search cluster):
+    the API's JSON error shape under ``/api/``, else the translated ``503.html``."""
     seconds = DATABASE_RETRY_AFTER_SECONDS
     if request.path.startswith(API_PREFIX):
         message = _("The service is briefly unavailable; try again in a few seconds.")
@@ -101,7 +103,7 @@ class DatabaseUnavailableMiddleware:
             request.path,
         )
         _drop_broken_connections()
-        return database_unavailable_response(request)
+        return unavailable_response(request)
 
 
 # --- the shared cache -------------------------------------------------------------------------------

@@ -22,13 +22,16 @@ stored; it only shrinks, so percolation may return a demand the scorer then rule
 every demand found), never miss one. :func:`rebuild_demands` (daily) stores them afresh.
 """
 
+import logging
 import math
 from collections.abc import Callable, Iterable
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone, translation
-from elasticsearch import Elasticsearch
+from django_tasks import task
+from elasticsearch import ApiError, Elasticsearch, TransportError
 from elasticsearch_dsl import (
     Boolean,
     Date,
@@ -59,6 +62,10 @@ from .models import BuyerDemand, Category, Certification, DemandStatus, Product,
 from .units import convert as convert_quantity
 from .units import convertible_units, price_per
 from .zones import province_centre
+
+CLUSTER_ERRORS = (ApiError, TransportError)
+
+logger = logging.getLogger(__name__)
 
 PRODUCTS = "products"
 DEMANDS = "demands"
@@ -454,3 +461,96 @@ def candidate_product_ids(
         return []
     response = client.search(index=products_alias(), **body)
     return [int(hit["_source"]["product_id"]) for hit in response["hits"]["hits"]]
+
+
+# --- keeping both indices current (SEARCH_BACKEND == "elasticsearch") ----------------------------------
+
+#: a demand event whose subject is the demand: its stored query is written again or removed
+DEMAND_EVENTS = (
+    "market.demand.posted",
+    "market.demand.updated",
+    "market.demand.closed",
+    "market.demand.fulfilled",
+)
+
+
+def uses_elasticsearch() -> bool:
+    return getattr(settings, "SEARCH_BACKEND", "database") == "elasticsearch"
+
+
+def sync_products(product_ids: Iterable[int], *, client: Elasticsearch | None = None) -> None:
+    """Write the products' current matching documents again; a product that is gone is removed.
+
+    A cluster that is down is logged, not raised: the change is committed, matching keeps answering and
+    ``rebuild_products`` repairs the index.
+    """
+    product_ids = sorted(set(product_ids))
+    if not product_ids:
+        return
+    try:
+        products = list(products_for_indexing().filter(pk__in=product_ids).order_by("pk"))
+        found = {product.pk for product in products}
+        if products:
+            index_products(products, client=client)
+        gone = [pk for pk in product_ids if pk not in found]
+        if gone:
+            remove_products(gone, client=client)
+    except CLUSTER_ERRORS:
+        logger.warning("products %s: the products index was not updated", product_ids, exc_info=True)
+
+
+def sync_demand(demand_id: int, *, client: Elasticsearch | None = None) -> None:
+    """Store an open demand's query again, or remove it (closed, fulfilled, expired, deleted).
+
+    A cluster that is down is logged, not raised; ``rebuild_demands`` (daily) repairs the index.
+    """
+    try:
+        demand = BuyerDemand.objects.filter(pk=demand_id).first()
+        if demand is None:
+            remove_demand(demand_id, client=client)
+        else:
+            index_demand(demand, client=client)
+    except CLUSTER_ERRORS:
+        logger.warning("demand %s: the percolator index was not updated", demand_id, exc_info=True)
+
+
+def _subject_pk(event) -> int | None:
+    value = str(getattr(event, "subject_id", "") or "")
+    return int(value) if value.isdigit() else None
+
+
+def product_ids_for_event(event) -> list[int]:
+    """A product's own events touch it; a producer's (approved, suspended, renamed…) all of its products."""
+    subject = _subject_pk(event)
+    if subject is None:
+        return []
+    if event.name.startswith("market.product."):
+        return [subject]
+    return list(Product.all_objects.filter(producer_id=subject).values_list("pk", flat=True))
+
+
+def on_product_event(event) -> None:
+    """Event handler for ``market.product.*`` and ``market.producer.*``: the products index follows after
+    the commit (an unlisted product is written with ``listed: false``, a deleted one removed)."""
+    if not uses_elasticsearch():
+        return
+    product_ids = product_ids_for_event(event)
+    if product_ids:
+        transaction.on_commit(lambda: sync_products(product_ids))
+
+
+def on_demand_event(event) -> None:
+    """Event handler for the demand events (:data:`DEMAND_EVENTS`): the stored query follows after the
+    commit."""
+    if not uses_elasticsearch():
+        return
+    demand_id = _subject_pk(event)
+    if demand_id is not None:
+        transaction.on_commit(lambda: sync_demand(demand_id))
+
+
+@task()
+def rebuild_demands_task() -> int:
+    """The daily rebuild of the demands percolator: the stored harvest windows are those of the day a
+    query was stored, and demands whose needed-by date has passed leave the index."""
+    return rebuild_demands()

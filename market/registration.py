@@ -132,7 +132,36 @@ def enqueue_demand_matches(event) -> None:
     transaction.on_commit(lambda: notify_demand_matches_task.enqueue(product_id))
 
 
+def _follow_product_in_matching_index(event) -> None:
+    """With the Elasticsearch backend, a changed listing's matching document follows it."""
+    from .matching_elastic import on_product_event
+
+    on_product_event(event)
+
+
+def _follow_demand_in_percolator(event) -> None:
+    """With the Elasticsearch backend, a changed demand's stored (percolator) query follows it."""
+    from .matching_elastic import on_demand_event
+
+    on_demand_event(event)
+
+
+def rebuild_products_index(progress=None) -> int:
+    from .matching_elastic import rebuild_products
+
+    return rebuild_products(progress=progress)
+
+
+def rebuild_demands_index(progress=None) -> int:
+    from .matching_elastic import rebuild_demands
+
+    return rebuild_demands(progress=progress)
+
+
 def register() -> None:
+    from django.conf import settings
+
+    from core.registries import search_indices
     from core.search import indexing as search_index
 
     from . import indicators as market_indicators
@@ -170,6 +199,22 @@ def register() -> None:
         ),
     )
     search_index.register()
+    for pattern in ("market.product.*", "market.producer.*"):
+        event_handlers.register(
+            f"market.matching-products.{pattern}", EventHandler(pattern, _follow_product_in_matching_index)
+        )
+    from .matching_elastic import DEMAND_EVENTS, rebuild_demands_task
+
+    for name in DEMAND_EVENTS:
+        event_handlers.register(
+            f"market.matching-demands.{name}", EventHandler(name, _follow_demand_in_percolator)
+        )
+    search_indices.register("products", rebuild_products_index)
+    search_indices.register("demands", rebuild_demands_index)
+    if getattr(settings, "SEARCH_BACKEND", "database") == "elasticsearch":
+        periodic_jobs.register(
+            "market.rebuild-demands", PeriodicJob(rebuild_demands_task, every_seconds=86_400)
+        )
     searchables.register(
         "market.product",
         Searchable(label=_("Products"), search=search_products, more_url=catalogue_search_url, order=20),

@@ -133,6 +133,9 @@ class Places:
     def commune_of_page(self, commune_page_id: int | None) -> _Place | None:
         return self._by_page_id.get(commune_page_id) if commune_page_id is not None else None
 
+    def province_of_page(self, province_page_id: int) -> _Place | None:
+        return self._by_page_id.get(province_page_id)
+
     def commune_of_path(self, path: str) -> _Place | None:
         return (
             self._by_path.get(path[: COMMUNE_DEPTH * Page.steplen])
@@ -227,8 +230,59 @@ def _page_documents(kind: str):
     return documents
 
 
+#: places rank a little above the items that only mention them; a commune above its villages
+PLACE_BOOSTS = {"ProvincePage": 1.3, "CommunePage": 1.3, "VillagePage": 1.1}
+
+
+def place_documents(keys=None):
+    """``documents(keys)`` of places: live, public province, commune and village pages, one document each
+    in its own language (``"place:<page id>"``), so searching ``ta van`` finds the commune of Tả Van."""
+    from django.utils import timezone
+
+    from core.search.documents import SearchDocument
+
+    from .models import CommunePage, ProvincePage, VillagePage
+
+    ids = ids_of(keys, "place") if keys is not None else None
+    if ids == []:
+        return
+    places = Places()
+    now = timezone.now()
+    for model in (ProvincePage, CommunePage, VillagePage):
+        pages = model.objects.live().public().select_related("locale").order_by("pk")
+        if ids is not None:
+            pages = pages.filter(pk__in=ids)
+        for page in pages.iterator(chunk_size=200):
+            language = page.locale.language_code
+            if model is ProvincePage:
+                province = places.province_of_page(page.pk)
+                area = {
+                    **places.area(None, language),
+                    "province_id": province.canonical_id if province else None,
+                    "province_name": places.title(province, language),
+                }
+            else:
+                area = places.area(places.commune_of_path(page.path), language)
+            yield SearchDocument(
+                key=f"place:{page.pk}",
+                kind="place",
+                language=language,
+                title=page.title,
+                summary=page.teaser,
+                text=page.folded_text(),
+                url=page.get_url() or page.url_path,
+                category="",
+                ocop_stars=None,
+                price=None,
+                updated_at=page.last_published_at or page.latest_revision_created_at or now,
+                boost=PLACE_BOOSTS[model.__name__],
+                **area,
+            )
+
+
 def register_search_sources() -> None:
-    """Guides, news, events and notices in the one search (``core.search``), re-indexed on publishing."""
+    """Guides, news, events, notices and places in the one search (``core.search``), re-indexed on
+    publishing."""
     from django.utils.translation import gettext_lazy as _
 
     from core.registries import SearchSource, search_sources
@@ -256,6 +310,18 @@ def register_search_sources() -> None:
                 order=order,
             ),
         )
+    search_sources.register(
+        "place",
+        SearchSource(
+            kind="place",
+            label=_("Places"),
+            documents=place_documents,
+            # communes publish as village.commune.*; provinces and villages as village.page.* (a key of
+            # another page kind yields no document and leaves nothing behind)
+            event_patterns=("village.commune.published", "village.commune.unpublished", "village.page.*"),
+            order=5,
+        ),
+    )
     indexing.register()
 
 

@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import logging
 
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, JsonResponse
@@ -12,11 +13,14 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 from wagtail.models import Locale
 
+from core.resilience import unavailable_response
 from core.search import indexing
 from core.search.backends import get_search_backend
 from core.search.documents import parse_query
 
 from .search import Places, filter_labels, search_page_context
+
+logger = logging.getLogger(__name__)
 
 RESULTS_PER_PAGE = 20
 SUGGESTIONS = 8
@@ -54,7 +58,11 @@ def search(request):
             for message in messages
         ]
         return render(request, "village/search.html", context, status=400)
-    context.update(search_page_context(request, query))
+    try:
+        context.update(search_page_context(request, query))
+    except get_search_backend().errors:
+        logger.warning("search backend unavailable: the search page answered 503", exc_info=True)
+        return unavailable_response(request)
     return render(request, "village/search.html", context)
 
 
@@ -63,11 +71,20 @@ def search_suggest(request):
     """``?q=che sh`` → ``{"suggestions": [{"text", "kind", "url"}]}``: titles with a word starting so."""
     language = Locale.get_active().language_code
     prefix = request.GET.get("q", "")[:SUGGEST_MAX_CHARACTERS]
-    suggestions = get_search_backend().suggest(prefix, language=language, limit=SUGGESTIONS)
+    backend = get_search_backend()
+    try:
+        suggestions = backend.suggest(prefix, language=language, limit=SUGGESTIONS)
+    except backend.errors:  # the box just does not suggest while the cluster is down
+        logger.warning("search backend unavailable: no suggestions", exc_info=True)
+        suggestions = None
     response = JsonResponse(
-        {"suggestions": [{"text": item.text, "kind": item.kind, "url": item.url} for item in suggestions]}
+        {
+            "suggestions": [
+                {"text": item.text, "kind": item.kind, "url": item.url} for item in suggestions or []
+            ]
+        }
     )
-    response["Cache-Control"] = "public, max-age=300"
+    response["Cache-Control"] = "public, max-age=300" if suggestions is not None else "no-store"
     return response
 
 

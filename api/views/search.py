@@ -18,8 +18,9 @@ from urllib.parse import urlsplit
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
-from rest_framework import serializers, viewsets
+from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import APIException
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
@@ -42,6 +43,20 @@ from ..syndication import absolute_url, syndication
 from .base import ApiViewMixin
 
 DEFAULT_PER_PAGE = 20
+SEARCH_RETRY_AFTER_SECONDS = 30
+
+
+class SearchUnavailable(APIException):
+    """The search backend (the Elasticsearch cluster) cannot answer: 503 with ``Retry-After``."""
+
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_code = "service_unavailable"
+
+    def __init__(self):
+        super().__init__(_("Search is briefly unavailable; try again in a minute."))
+        self.wait = SEARCH_RETRY_AFTER_SECONDS
+
+
 #: kinds of results a partner's key needs another scope for (every other kind is content)
 KIND_SCOPES = {
     "product": Scope.MARKET_READ,
@@ -99,6 +114,8 @@ def _query_string_parameters(serializer_class) -> list[OpenApiParameter]:
 
 class SearchViewSet(ApiViewMixin, viewsets.GenericViewSet):
     """The one search (see the module's note)."""
+
+    extra_error_statuses = (503,)  # the search cluster down (SearchUnavailable)
 
     required_scope = Scope.CONTENT_READ
     pagination_class = None
@@ -256,7 +273,11 @@ class SearchViewSet(ApiViewMixin, viewsets.GenericViewSet):
     )
     def list(self, request):
         query = self._query(request)
-        found = get_search_backend().search(query)
+        backend = get_search_backend()
+        try:
+            found = backend.search(query)
+        except backend.errors as error:
+            raise SearchUnavailable from error
         places = places_for(request, self.language)
         allowed = self.allowed_kinds()
         facets = {
@@ -318,7 +339,11 @@ class SearchViewSet(ApiViewMixin, viewsets.GenericViewSet):
         allowed = self.allowed_kinds()
         text = request.query_params.get("q", "")[:MAX_QUERY_LENGTH]
         asked = limit if allowed is None else SuggestParameters().fields["limit"].max_value
-        suggestions = get_search_backend().suggest(text, language=self.language, limit=asked) if text else []
+        backend = get_search_backend()
+        try:
+            suggestions = backend.suggest(text, language=self.language, limit=asked) if text else []
+        except backend.errors as error:
+            raise SearchUnavailable from error
         kept = [suggestion for suggestion in suggestions if allowed is None or suggestion.kind in allowed]
         body = {
             "suggestions": [

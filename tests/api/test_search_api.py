@@ -259,3 +259,22 @@ def test_no_search_answer_carries_the_private_details_of_the_fixture_people(api_
     for answer in answers:
         body = answer.content.decode()
         assert [secret for secret in PRIVATE_STRINGS if secret in body] == []
+
+
+def test_a_search_cluster_that_is_down_is_a_503_with_retry_after(api_client, indexed, settings, monkeypatch):
+    from elasticsearch import ConnectionError as ClusterDown
+
+    from core.search import elastic
+
+    class Down:
+        def __getattr__(self, name):
+            raise ClusterDown("connection refused")
+
+    settings.SEARCH_BACKEND = "elasticsearch"
+    monkeypatch.setattr(elastic, "_client", Down())
+
+    for path in ("/api/v1/search/?q=tra", "/api/v1/search/suggest/?q=tra"):
+        response = api_client.get(path)
+        assert response.status_code == 503, path
+        assert response["Retry-After"] == "30"
+        assert response.json()["error"]["code"] == "service_unavailable"

@@ -733,7 +733,7 @@ def test_the_command_builds_with_progress_and_shows_the_status(server, client, s
     monkeypatch.setattr(elastic, "_client", client)
     out = StringIO()
 
-    call_command("search_index", "build", stdout=out)
+    call_command("search_index", "build", "--only", "items", stdout=out)
     (index,) = server.aliases_of("svp-items")
     status = StringIO()
     call_command("search_index", "status", stdout=status)
@@ -857,3 +857,65 @@ def test_live_index_and_remove_follow_the_keys(live_backend):
 
     assert live_backend.remove(["product:2"]) == 1
     assert live_backend.search(SearchQuery(text="mat ong", language="vi")).total == 0
+
+
+# --- one build for every index (core.registries.search_indices) ----------------------------------------
+
+
+def test_the_registered_indices_are_the_matching_and_subscription_indices():
+    from core.registries import search_indices
+
+    assert [name for name, _rebuild in search_indices.items()] == ["demands", "products", "subscriptions"]
+
+
+@pytest.mark.django_db
+@override_settings(ELASTICSEARCH_URL="http://search.test:9200")
+def test_build_rebuilds_the_items_index_then_every_registered_index(server, client, sources, monkeypatch):
+    monkeypatch.setattr(elastic, "_client", client)
+    out = StringIO()
+
+    call_command("search_index", "build", stdout=out)
+
+    (items,) = server.aliases_of("svp-items")
+    (demands,) = server.aliases_of("svp-demands")
+    (products,) = server.aliases_of("svp-products")
+    (subscriptions,) = server.aliases_of("svp-subscriptions")
+    assert len(server.indices[items]["docs"]) == 3
+    assert server.indices[demands]["docs"] == {}
+    assert server.indices[products]["docs"] == {}
+    assert server.indices[subscriptions]["docs"] == {}
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "Building a new index for the alias svp-items…"
+    assert lines[6].startswith("Indexed 3 documents in ")
+    assert [line for line in lines if line.startswith("Building")] == [
+        "Building a new index for the alias svp-items…",
+        "Building a new demands index…",
+        "Building a new products index…",
+        "Building a new subscriptions index…",
+    ]
+    for name, index in (("demands", demands), ("products", products), ("subscriptions", subscriptions)):
+        assert f"created index {index}" in lines
+        assert f"alias svp-{name} → {index}" in lines
+        assert any(line.startswith(f"Indexed 0 {name} in ") for line in lines)
+
+
+@pytest.mark.django_db
+@override_settings(ELASTICSEARCH_URL="http://search.test:9200")
+def test_build_only_one_registered_index_leaves_the_others_alone(server, client, sources, monkeypatch):
+    monkeypatch.setattr(elastic, "_client", client)
+    out = StringIO()
+
+    call_command("search_index", "build", "--only", "demands", stdout=out)
+
+    assert len(server.aliases_of("svp-demands")) == 1
+    assert [name for name in server.indices if not name.startswith("svp-demands-")] == []
+    assert out.getvalue().splitlines()[0] == "Building a new demands index…"
+
+
+@override_settings(ELASTICSEARCH_URL="http://search.test:9200")
+def test_build_only_refuses_an_unknown_index_and_touches_nothing(server, client, monkeypatch):
+    monkeypatch.setattr(elastic, "_client", client)
+
+    with pytest.raises(CommandError, match="invalid choice: 'stays'"):
+        call_command("search_index", "build", "--only", "stays")
+    assert server.requests == []

@@ -466,3 +466,149 @@ def test_live_candidates_rank_the_fitting_listing_first(live_client, rated_tea, 
         rated_tea.pk,
         other_tea.pk,
     ]
+
+
+# --- keeping the indices current after commit (SEARCH_BACKEND == "elasticsearch") ----------------------
+
+
+@pytest.fixture
+def elastic_backend(settings, monkeypatch, client):
+    settings.SEARCH_BACKEND = "elasticsearch"
+    monkeypatch.setattr("core.search.elastic._client", client)
+    return client
+
+
+def _post(buyer, title: str, **fields) -> BuyerDemand:
+    from market.services import demands as demand_services
+
+    values = {
+        "quantity": 100, "unit": Unit.KILOGRAM, "delivery_province": "Hà Nội",
+        "needed_by": timezone.localdate() + timedelta(days=30), "category": Category.TEA,
+    }  # fmt: skip
+    values.update(fields)
+    return demand_services.post_demand(buyer=buyer, title=title, **values)
+
+
+@pytest.mark.django_db
+def test_a_changed_listing_is_written_to_the_products_index_only_after_commit(
+    server, elastic_backend, tea, producer_a, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        shop.update_product(product=tea, actor=producer_a.owner, price=400_000)
+    assert [target for _method, target, _body in server.requests if "products" in target] == []  # not yet
+
+    for callback in callbacks:
+        callback()
+
+    (index,) = server.aliases_of("svp-products")
+    assert set(server.indices[index]["docs"]) == {str(tea.pk)}
+    assert server.indices[index]["docs"][str(tea.pk)]["price"] == 400_000
+    assert server.indices[index]["docs"][str(tea.pk)]["listed"] is True
+
+
+@pytest.mark.django_db
+def test_a_rejected_producers_listings_are_written_as_not_listed(
+    server, elastic_backend, tea, plums, producer_a, moderator_a, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        shop.review_producer(
+            producer=producer_a, moderator=moderator_a, approve=False, reason="Thiếu giấy tờ"
+        )
+
+    (index,) = server.aliases_of("svp-products")
+    assert set(server.indices[index]["docs"]) == {str(tea.pk)}  # the other producer's plums: untouched
+    assert server.indices[index]["docs"][str(tea.pk)]["listed"] is False
+
+
+@pytest.mark.django_db
+def test_a_product_that_is_gone_is_removed_from_the_products_index(server, elastic_backend, tea, plums):
+    matching_elastic.sync_products([tea.pk, plums.pk])
+    (index,) = server.aliases_of("svp-products")
+    missing = max(tea.pk, plums.pk) + 1
+    server.indices[index]["docs"][str(missing)] = {"product_id": missing, "listed": True}  # stored earlier
+
+    matching_elastic.sync_products([plums.pk, missing])  # ``missing``: no such product any more
+
+    assert set(server.indices[index]["docs"]) == {str(tea.pk), str(plums.pk)}
+    assert server.requests[-1][2] == [{"delete": {"_index": "svp-products", "_id": str(missing)}}]
+
+
+@pytest.mark.django_db
+def test_a_demands_stored_query_follows_it_after_commit(
+    server, elastic_backend, buyer, django_capture_on_commit_callbacks
+):
+    from market.services import demands as demand_services
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        posted = _post(buyer, "Chè cho nhà hàng")
+    assert [target for _method, target, _body in server.requests if "demands" in target] == []  # not yet
+    for callback in callbacks:
+        callback()
+    (index,) = server.aliases_of("svp-demands")
+    assert server.indices[index]["docs"] == {str(posted.pk): matching_elastic.stored_demand(posted)}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        demand_services.update_demand(
+            demand=posted, actor=buyer, title="Mật ong rừng", category=Category.HONEY
+        )
+    posted.refresh_from_db()
+    assert server.indices[index]["docs"][str(posted.pk)]["query"] == matching_elastic.demand_query(posted)
+    assert server.indices[index]["docs"][str(posted.pk)]["query"]["bool"]["filter"][2] == {
+        "term": {"category": "honey"}
+    }
+
+    with django_capture_on_commit_callbacks(execute=True):
+        demand_services.close_demand(demand=posted, actor=buyer)
+    assert server.indices[index]["docs"] == {}
+
+
+@pytest.mark.django_db
+def test_a_cluster_that_is_down_is_logged_and_the_database_keeps_answering(
+    settings, monkeypatch, tea, producer_a, buyer, caplog, django_capture_on_commit_callbacks
+):
+    settings.SEARCH_BACKEND = "elasticsearch"
+    monkeypatch.setattr(
+        "core.search.elastic._client", Elasticsearch("http://127.0.0.1:9", max_retries=0, request_timeout=1)
+    )
+
+    with caplog.at_level("WARNING", logger="market.matching_elastic"):
+        with django_capture_on_commit_callbacks(execute=True):
+            shop.update_product(product=tea, actor=producer_a.owner, price=400_000)
+        with django_capture_on_commit_callbacks(execute=True):
+            posted = _post(buyer, "Chè cho nhà hàng")
+
+    assert [record.getMessage() for record in caplog.records if record.name == "market.matching_elastic"] == [
+        f"products [{tea.pk}]: the products index was not updated",
+        f"demand {posted.pk}: the percolator index was not updated",
+    ]
+    tea.refresh_from_db()
+    assert tea.price == 400_000  # the change is committed
+    assert BuyerDemand.objects.get(pk=posted.pk).status == DemandStatus.OPEN
+
+
+@pytest.mark.django_db
+def test_the_database_backend_never_touches_the_cluster(
+    settings, monkeypatch, tea, producer_a, buyer, django_capture_on_commit_callbacks
+):
+    settings.SEARCH_BACKEND = "database"
+    monkeypatch.setattr("core.search.elastic._client", None)
+    monkeypatch.setattr(
+        "core.search.elastic.get_client", lambda: (_ for _ in ()).throw(AssertionError("no cluster"))
+    )
+    monkeypatch.setattr(
+        matching_elastic, "get_client", lambda: (_ for _ in ()).throw(AssertionError("no cluster"))
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        shop.update_product(product=tea, actor=producer_a.owner, price=400_000)
+        posted = _post(buyer, "Chè cho nhà hàng")
+
+    assert [fit.pk for fit, _match in demands_for_product(Product.objects.get(pk=tea.pk))] == [posted.pk]
+
+
+def test_the_daily_demand_rebuild_is_scheduled_only_with_the_elasticsearch_backend():
+    from core.registries import periodic_jobs, search_indices
+
+    assert "market.rebuild-demands" not in periodic_jobs  # the test settings use the database backend
+    assert search_indices.get("demands").__name__ == "rebuild_demands_index"
+    assert search_indices.get("products").__name__ == "rebuild_products_index"

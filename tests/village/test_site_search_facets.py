@@ -201,3 +201,76 @@ def test_the_page_suggests_while_typing_through_its_own_script_and_endpoint(clie
     assert answer.status_code == 200
     assert [item["text"] for item in answer.json()["suggestions"]] == ["Mật ong bạc hà"]
     assert client.get("/en/search/suggest/", {"q": "mat o"}).json() == {"suggestions": []}
+
+
+# --- places: province, commune and village pages ---------------------------------------------------------
+
+
+def place_keys(site_tree) -> dict[str, str]:
+    """``{title: key}`` of the place entries in the index."""
+    return dict(SearchEntry.objects.filter(kind="place").values_list("title", "key"))
+
+
+@pytest.mark.parametrize("typed", ["Tả Van", "ta van"])
+def test_searching_a_commune_finds_its_page_in_each_language(client, site_tree, typed):
+    # when a visitor searches the commune's name, with or without the marks
+    vietnamese = main(client.get("/vi/search/", {"q": typed}))
+    with translation.override("en"):
+        english = main(client.get("/en/search/", {"q": typed, "kind": "place"}))
+    # then the commune page (and its village) are found in the visitor's language, the commune first
+    assert result_titles(vietnamese)[:2] == ["Tả Van", "Thôn Tả Van"]
+    assert result_titles(english) == ["Tả Van EN", "Thôn Tả Van EN"]
+    commune = site_tree["a"]["commune"]
+    assert f'<a href="{commune.url}">Tả Van</a>' in vietnamese
+    # with the places' type in the facets, the commune and province they are in
+    assert facet_links(english, "kind")["Places"] == "2"
+    assert facet_links(english, "commune") == {"Tả Van EN": "2"}
+    assert facet_links(english, "province") == {"Lào Cai": "2"}
+
+
+def test_a_province_is_found_as_a_place_of_its_own(client, site_tree):
+    html = main(client.get("/vi/search/", {"q": "lao cai", "kind": "place"}))
+
+    # the province first; its communes and villages are in Lào Cai too, below it
+    assert result_titles(html)[0] == "Lào Cai"
+    assert sorted(result_titles(html)[1:]) == ["Bắc Hà", "Thôn Bắc Hà", "Thôn Tả Van", "Tả Van"]
+    assert facet_links(html, "province") == {"Lào Cai": "5"}
+
+
+def test_unpublishing_a_commune_takes_it_out_of_the_search_and_publishing_brings_it_back(client, site_tree):
+    commune = site_tree["a"]["commune"]
+    key = f"place:{commune.pk}"
+    assert place_keys(site_tree)["Tả Van"] == key
+
+    commune.unpublish()
+
+    assert "Tả Van" not in place_keys(site_tree)
+    assert "Tả Van" not in result_titles(main(client.get("/vi/search/", {"q": "ta van"})))
+    assert "Tả Van EN" in place_keys(site_tree)  # the English page is a page of its own
+
+    commune.refresh_from_db()
+    factories.publish(commune.specific)
+
+    assert place_keys(site_tree)["Tả Van"] == key
+    assert result_titles(main(client.get("/vi/search/", {"q": "ta van"})))[0] == "Tả Van"
+
+
+def test_the_search_page_answers_503_and_suggestions_none_while_the_search_cluster_is_down(
+    client, site_tree, settings, monkeypatch
+):
+    from elasticsearch import ConnectionError as ClusterDown
+
+    from core.search import elastic
+
+    class Down:
+        def __getattr__(self, name):
+            raise ClusterDown("connection refused")
+
+    settings.SEARCH_BACKEND = "elasticsearch"
+    monkeypatch.setattr(elastic, "_client", Down())
+
+    page = client.get("/en/search/?q=tea")
+    assert page.status_code == 503 and page["Retry-After"]
+    suggestions = client.get("/en/search/suggest/?q=tea")
+    assert suggestions.status_code == 200 and suggestions.json() == {"suggestions": []}
+    assert suggestions["Cache-Control"] == "no-store"
