@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.db import transaction
+from django_tasks import task
 from elasticsearch import ApiError, Elasticsearch, TransportError
 from elasticsearch_dsl import Index, Integer, Keyword, Mapping, Percolator, Q
 
@@ -29,6 +30,7 @@ from core.matching import keyword_alternatives
 from core.search.elastic import alias_name, build_and_swap, ensure_alias, get_client, percolate
 
 from .matching import MatchableItem
+from .models import Subscription
 from .webhooks import listening_subscriptions
 
 PURPOSE = "subscriptions"
@@ -192,9 +194,21 @@ def sync_subscription(subscription_id: int, *, client: Elasticsearch | None = No
 
 
 def on_subscription_event(event) -> None:
-    """Event handler for ``api.subscription.*``: re-store the subscription's query after the commit."""
+    """Event handler for ``api.subscription.*`` and ``api.partner.*``: after the commit, re-store the
+    queries of the subscription (or of every subscription of the partner: approval, suspension,
+    reinstatement and new terms change which of them listen)."""
     if not uses_elasticsearch():
         return
-    subscription_id = (event.payload or {}).get("subscription")
-    if subscription_id:
-        transaction.on_commit(lambda: sync_subscription(subscription_id))
+    if event.name.startswith("api.partner.") and event.subject_type == "api.partner":
+        ids = list(Subscription.objects.filter(partner_id=event.subject_id).values_list("pk", flat=True))
+    else:
+        ids = [(event.payload or {}).get("subscription")]
+    for subscription_id in filter(None, ids):
+        transaction.on_commit(lambda subscription_id=subscription_id: sync_subscription(subscription_id))
+
+
+@task()
+def rebuild_subscriptions_task() -> int:
+    """The daily rebuild of the subscriptions percolator: repairs stored queries a cluster outage kept
+    from following their subscription (those are logged when it happens)."""
+    return rebuild_subscriptions()

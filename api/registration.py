@@ -1,5 +1,6 @@
 """What the exchange registers with the lower floors (``core.registries``), called from ``ready()``."""
 
+from django.conf import settings
 from django.db import transaction
 
 from core.registries import EventHandler, PeriodicJob, event_handlers, periodic_jobs
@@ -48,6 +49,9 @@ def register() -> None:
         "api.subscription-percolator",
         EventHandler(pattern="api.subscription.*", handler=_store_subscription_query),
     )
+    event_handlers.register(
+        "api.partner-percolator", EventHandler(pattern="api.partner.*", handler=_store_subscription_query)
+    )
     search_indices.register("subscriptions", _rebuild_subscriptions_index)
     from .tasks import purge_exchange_log_task, send_due_webhooks_task
 
@@ -57,3 +61,9 @@ def register() -> None:
     periodic_jobs.register(
         "api.send_due_webhooks", PeriodicJob(task=send_due_webhooks_task, every_seconds=60)
     )
+    if getattr(settings, "SEARCH_BACKEND", "database") == "elasticsearch":
+        from .matching_elastic import rebuild_subscriptions_task
+
+        periodic_jobs.register(
+            "api.rebuild-subscriptions", PeriodicJob(task=rebuild_subscriptions_task, every_seconds=86_400)
+        )

@@ -334,3 +334,30 @@ def test_the_database_backend_never_calls_the_cluster(settings, monkeypatch, par
 
     matching_elastic.on_subscription_event(type("Event", (), {"payload": {"subscription": tea.pk}})())
     assert matching_subscription_ids(TEA) == [tea.pk]
+
+
+@pytest.mark.django_db
+def test_suspending_and_reinstating_a_partner_takes_its_stored_queries_out_and_back(
+    server, elastic_backend, partner, django_capture_on_commit_callbacks
+):
+    from api.services import partners as partner_services
+    from tests import factories
+
+    admin = factories.make_user("admin@example.org", is_staff=True, is_superuser=True)
+    tea = _make(partner, "tea", categories=["tea"])
+    matching_elastic.sync_subscription(tea.pk)
+    (index,) = server.aliases_of("svp-subscriptions")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        partner_services.suspend_partner(partner=partner, reviewer=admin, reason="unpaid")
+    assert server.indices[index]["docs"] == {}
+    with django_capture_on_commit_callbacks(execute=True):
+        partner_services.reinstate_partner(partner=partner, reviewer=admin)
+    assert set(server.indices[index]["docs"]) == {str(tea.pk)}
+    assert matching_subscription_ids(TEA) == [tea.pk]
+
+
+def test_the_daily_subscriptions_rebuild_is_scheduled_only_with_the_elasticsearch_backend():
+    from core.registries import periodic_jobs
+
+    assert "api.rebuild-subscriptions" not in periodic_jobs  # the test settings use the database
