@@ -32,6 +32,7 @@ from ..models import (
     OrderLine,
     OrderStatus,
     PaymentMethod,
+    Producer,
     Product,
     ReviewStatus,
 )
@@ -156,7 +157,9 @@ class Buyer:
     user: object | None = None
 
 
-def _validate_buyer(buyer: Buyer, *, needs_delivery: bool) -> str:
+def validate_buyer(buyer: Buyer, *, needs_delivery: bool) -> str:
+    """Check the buyer's details (an address and a province only when something is delivered); returns
+    the normalised phone. Raises ``ValidationError`` keyed by the checkout form's field names."""
     errors = {}
     if not buyer.name.strip():
         errors["buyer_name"] = _("Give your name.")
@@ -173,6 +176,131 @@ def _validate_buyer(buyer: Buyer, *, needs_delivery: bool) -> str:
     if errors:
         raise ValidationError(errors)
     return phone
+
+
+def delivery_fee(producer, *, delivery_method: str, province: str, field: str | None = None) -> int:
+    """What ``producer`` charges to hand the order over: 0 for pickup, its zone fee for delivery.
+
+    Refused (``NO_DELIVERY_TO_ZONE``, reported under ``field`` when given) when the producer does not
+    offer pickup, does not deliver to ``province``, or the method is neither pickup nor delivery.
+    """
+    if delivery_method == DeliveryMethod.PICKUP:
+        if not producer.offers_pickup:
+            raise MarketError(
+                MarketErrorCode.NO_DELIVERY_TO_ZONE,
+                _("%(producer)s does not offer pickup.") % {"producer": producer.name},
+                field=field,
+            )
+        return 0
+    if delivery_method == DeliveryMethod.DELIVERY:
+        fee = producer.delivery_fee_to(PROVINCE_ZONES.get(province))
+        if fee is None:
+            raise MarketError(
+                MarketErrorCode.NO_DELIVERY_TO_ZONE,
+                _("%(producer)s does not deliver to %(province)s.")
+                % {"producer": producer.name, "province": province},
+                field=field,
+            )
+        return fee
+    raise MarketError(
+        MarketErrorCode.NO_DELIVERY_TO_ZONE,
+        _("Choose pickup or delivery for %(producer)s.") % {"producer": producer.name},
+        field=field,
+    )
+
+
+def check_payment_method(producer, payment_method: str, *, field: str | None = None) -> None:
+    """Refuse (``PAYMENT_METHOD_UNAVAILABLE``, under ``field`` when given) a way to pay the producer
+    does not take: cash on delivery and bank transfer are each the producer's choice."""
+    if payment_method == PaymentMethod.CASH_ON_DELIVERY and not producer.accepts_cash_on_delivery:
+        raise MarketError(
+            MarketErrorCode.PAYMENT_METHOD_UNAVAILABLE,
+            _("%(producer)s does not take cash on delivery.") % {"producer": producer.name},
+            field=field,
+        )
+    if payment_method == PaymentMethod.BANK_TRANSFER and not producer.accepts_bank_transfer:
+        raise MarketError(
+            MarketErrorCode.PAYMENT_METHOD_UNAVAILABLE,
+            _("%(producer)s does not take bank transfers yet.") % {"producer": producer.name},
+            field=field,
+        )
+
+
+@dataclass(frozen=True)
+class HeldOrder:
+    """One producer's part of a checkout, already checked: ``lines`` are (product, quantity, unit price)."""
+
+    producer: Producer
+    delivery_method: str
+    delivery_fee: int
+    lines: list[tuple[Product, int, int]]
+
+
+def create_held_orders(
+    *, buyer: Buyer, phone: str, payment_method: str, orders: list[HeldOrder], now
+) -> tuple[Checkout, list[Order]]:
+    """Write a ``Checkout`` with one ``Order`` per ``HeldOrder``, hold their stock and record
+    ``market.order.placed`` for each (so the emails and webhooks follow).
+
+    The caller runs this inside its transaction after every check: the products' rows are locked, listed
+    and have the stock; ``phone`` is the one ``validate_buyer`` returned; delivery fees and the payment
+    method were checked with ``delivery_fee`` and ``check_payment_method``.
+    """
+    user = buyer.user if buyer.user is not None and buyer.user.is_authenticated else None
+    needs_delivery = any(part.delivery_method == DeliveryMethod.DELIVERY for part in orders)
+    checkout = Checkout.objects.create(
+        reference=new_reference("LS"),
+        buyer=user,
+        buyer_name=buyer.name.strip(),
+        buyer_phone=phone,
+        buyer_email=buyer.email.strip(),
+        delivery_address=buyer.address.strip(),
+        delivery_province=buyer.province if needs_delivery else "",
+        payment_method=payment_method,
+        created_at=now,
+    )
+    created = []
+    for part in orders:
+        subtotal = sum(unit_price * quantity for _product, quantity, unit_price in part.lines)
+        order = Order.objects.create(
+            checkout=checkout,
+            reference=new_reference("DH"),
+            producer=part.producer,
+            commune_id=part.producer.commune_id,
+            buyer=user,
+            payment_method=payment_method,
+            delivery_method=part.delivery_method,
+            subtotal=subtotal,
+            delivery_fee=part.delivery_fee,
+            total=subtotal + part.delivery_fee,
+            hold_expires_at=now + hold_for(payment_method),
+            created_at=now,
+        )
+        OrderLine.objects.bulk_create(
+            [
+                OrderLine(
+                    order=order,
+                    product=product,
+                    product_name=product.name_vi,
+                    unit=product.unit,
+                    unit_price=unit_price,
+                    quantity=quantity,
+                    line_total=unit_price * quantity,
+                )
+                for product, quantity, unit_price in part.lines
+            ]
+        )
+        for product, quantity, _unit_price in part.lines:
+            Product.all_objects.filter(pk=product.pk).update(stock=F("stock") - quantity)
+        record_event(
+            "market.order.placed",
+            subject=order,
+            actor=user,
+            commune_id=order.commune_id,
+            payload={"reference": order.reference, "total": order.total, "payment_method": payment_method},
+        )
+        created.append(order)
+    return checkout, created
 
 
 def place_order(
@@ -241,95 +369,24 @@ def place_order(
             by_producer[product.producer_id].append((product, item.quantity))
 
         needs_delivery = any(delivery_methods.get(pid) == DeliveryMethod.DELIVERY for pid in by_producer)
-        phone = _validate_buyer(buyer, needs_delivery=needs_delivery)
-        zone = PROVINCE_ZONES.get(buyer.province)
-        checkout = Checkout.objects.create(
-            reference=new_reference("LS"),
-            buyer=buyer.user if buyer.user is not None and buyer.user.is_authenticated else None,
-            buyer_name=buyer.name.strip(),
-            buyer_phone=phone,
-            buyer_email=buyer.email.strip(),
-            delivery_address=buyer.address.strip(),
-            delivery_province=buyer.province if needs_delivery else "",
-            payment_method=payment_method,
-            created_at=now,
-        )
+        phone = validate_buyer(buyer, needs_delivery=needs_delivery)
+        orders = []
         for producer_id, lines in by_producer.items():
             producer = lines[0][0].producer
             method = delivery_methods.get(producer_id)
-            if method == DeliveryMethod.PICKUP and not producer.offers_pickup:
-                raise MarketError(
-                    MarketErrorCode.NO_DELIVERY_TO_ZONE,
-                    _("%(producer)s does not offer pickup.") % {"producer": producer.name},
+            fee = delivery_fee(producer, delivery_method=method, province=buyer.province)
+            check_payment_method(producer, payment_method)
+            orders.append(
+                HeldOrder(
+                    producer=producer,
+                    delivery_method=method,
+                    delivery_fee=fee,
+                    lines=[(product, quantity, product.price) for product, quantity in lines],
                 )
-            if method == DeliveryMethod.DELIVERY:
-                fee = producer.delivery_fee_to(zone)
-                if fee is None:
-                    raise MarketError(
-                        MarketErrorCode.NO_DELIVERY_TO_ZONE,
-                        _("%(producer)s does not deliver to %(province)s.")
-                        % {"producer": producer.name, "province": buyer.province},
-                    )
-            elif method == DeliveryMethod.PICKUP:
-                fee = 0
-            else:
-                raise MarketError(
-                    MarketErrorCode.NO_DELIVERY_TO_ZONE,
-                    _("Choose pickup or delivery for %(producer)s.") % {"producer": producer.name},
-                )
-            if payment_method == PaymentMethod.CASH_ON_DELIVERY and not producer.accepts_cash_on_delivery:
-                raise MarketError(
-                    MarketErrorCode.PAYMENT_METHOD_UNAVAILABLE,
-                    _("%(producer)s does not take cash on delivery.") % {"producer": producer.name},
-                )
-            if payment_method == PaymentMethod.BANK_TRANSFER and not producer.accepts_bank_transfer:
-                raise MarketError(
-                    MarketErrorCode.PAYMENT_METHOD_UNAVAILABLE,
-                    _("%(producer)s does not take bank transfers yet.") % {"producer": producer.name},
-                )
-            subtotal = sum(product.price * quantity for product, quantity in lines)
-            hold = hold_for(payment_method)
-            order = Order.objects.create(
-                checkout=checkout,
-                reference=new_reference("DH"),
-                producer=producer,
-                commune_id=producer.commune_id,
-                buyer=checkout.buyer,
-                payment_method=payment_method,
-                delivery_method=method,
-                subtotal=subtotal,
-                delivery_fee=fee,
-                total=subtotal + fee,
-                hold_expires_at=now + hold,
-                created_at=now,
             )
-            OrderLine.objects.bulk_create(
-                [
-                    OrderLine(
-                        order=order,
-                        product=product,
-                        product_name=product.name_vi,
-                        unit=product.unit,
-                        unit_price=product.price,
-                        quantity=quantity,
-                        line_total=product.price * quantity,
-                    )
-                    for product, quantity in lines
-                ]
-            )
-            for product, quantity in lines:
-                Product.objects.filter(pk=product.pk).update(stock=F("stock") - quantity)
-            record_event(
-                "market.order.placed",
-                subject=order,
-                actor=checkout.buyer,
-                commune_id=order.commune_id,
-                payload={
-                    "reference": order.reference,
-                    "total": order.total,
-                    "payment_method": payment_method,
-                },
-            )
+        checkout, _orders = create_held_orders(
+            buyer=buyer, phone=phone, payment_method=payment_method, orders=orders, now=now
+        )
         CartItem.objects.filter(cart=cart).delete()
     return checkout
 

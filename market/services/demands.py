@@ -16,13 +16,11 @@ from dataclasses import replace
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.acting import acting_for_owner, is_logged_in
 from core.events import record_event
-from core.references import new_reference
 
 from ..acting import acting_for_producer
 from ..exceptions import MarketError, MarketErrorCode
@@ -30,7 +28,6 @@ from ..models import (
     BuyerDemand,
     Category,
     CertificationKind,
-    Checkout,
     DeliveryMethod,
     DemandOffer,
     DemandStatus,
@@ -38,7 +35,6 @@ from ..models import (
     InquiryThread,
     OfferStatus,
     Order,
-    OrderLine,
     PaymentMethod,
     Product,
     ReviewStatus,
@@ -46,7 +42,14 @@ from ..models import (
 )
 from ..units import convertible
 from ..zones import PROVINCE_ZONES
-from .checkout import Buyer, _validate_buyer, hold_for
+from .checkout import (
+    Buyer,
+    HeldOrder,
+    check_payment_method,
+    create_held_orders,
+    delivery_fee,
+    validate_buyer,
+)
 
 MAX_DEMAND_QUANTITY = 10_000_000
 MAX_OFFER_QUANTITY = 10_000_000
@@ -450,42 +453,6 @@ def decline_offer(*, offer: DemandOffer, actor) -> DemandOffer:
     )
 
 
-def _delivery_fee(producer, *, delivery_method: str, province: str) -> int:
-    """What delivering to ``province`` costs, with the same refusals as checkout."""
-    if delivery_method == DeliveryMethod.PICKUP:
-        if not producer.offers_pickup:
-            raise MarketError(
-                MarketErrorCode.NO_DELIVERY_TO_ZONE,
-                _("%(producer)s does not offer pickup.") % {"producer": producer.name},
-                field="delivery_method",
-            )
-        return 0
-    fee = producer.delivery_fee_to(PROVINCE_ZONES.get(province))
-    if fee is None:
-        raise MarketError(
-            MarketErrorCode.NO_DELIVERY_TO_ZONE,
-            _("%(producer)s does not deliver to %(province)s.")
-            % {"producer": producer.name, "province": province},
-            field="delivery_method",
-        )
-    return fee
-
-
-def _check_payment_method(producer, payment_method: str) -> None:
-    if payment_method == PaymentMethod.CASH_ON_DELIVERY and not producer.accepts_cash_on_delivery:
-        raise MarketError(
-            MarketErrorCode.PAYMENT_METHOD_UNAVAILABLE,
-            _("%(producer)s does not take cash on delivery.") % {"producer": producer.name},
-            field="payment_method",
-        )
-    if payment_method == PaymentMethod.BANK_TRANSFER and not producer.accepts_bank_transfer:
-        raise MarketError(
-            MarketErrorCode.PAYMENT_METHOD_UNAVAILABLE,
-            _("%(producer)s does not take bank transfers yet.") % {"producer": producer.name},
-            field="payment_method",
-        )
-
-
 def accept_offer(
     *, offer: DemandOffer, actor, buyer: Buyer, payment_method: str, delivery_method: str, now=None
 ) -> Order:
@@ -524,51 +491,24 @@ def accept_offer(
                 % {"product": product.name, "quantity": product.stock, "unit": product.get_unit_display()},
             )
         buyer = replace(buyer, province=buyer.province or demand.delivery_province, user=actor)
-        phone = _validate_buyer(buyer, needs_delivery=delivery_method == DeliveryMethod.DELIVERY)
-        fee = _delivery_fee(producer, delivery_method=delivery_method, province=buyer.province)
-        _check_payment_method(producer, payment_method)
-        checkout = Checkout.objects.create(
-            reference=new_reference("LS"),
-            buyer=actor,
-            buyer_name=buyer.name.strip(),
-            buyer_phone=phone,
-            buyer_email=buyer.email.strip(),
-            delivery_address=buyer.address.strip(),
-            delivery_province=buyer.province if delivery_method == DeliveryMethod.DELIVERY else "",
+        phone = validate_buyer(buyer, needs_delivery=delivery_method == DeliveryMethod.DELIVERY)
+        fee = delivery_fee(
+            producer, delivery_method=delivery_method, province=buyer.province, field="delivery_method"
+        )
+        check_payment_method(producer, payment_method, field="payment_method")
+        _checkout, (order,) = create_held_orders(
+            buyer=buyer,
+            phone=phone,
             payment_method=payment_method,
-            created_at=now,
-        )
-        subtotal = offer.unit_price * offer.quantity
-        order = Order.objects.create(
-            checkout=checkout,
-            reference=new_reference("DH"),
-            producer=producer,
-            commune_id=producer.commune_id,
-            buyer=actor,
-            payment_method=payment_method,
-            delivery_method=delivery_method,
-            subtotal=subtotal,
-            delivery_fee=fee,
-            total=subtotal + fee,
-            hold_expires_at=now + hold_for(payment_method),
-            created_at=now,
-        )
-        OrderLine.objects.create(
-            order=order,
-            product=product,
-            product_name=product.name_vi,
-            unit=product.unit,
-            unit_price=offer.unit_price,
-            quantity=offer.quantity,
-            line_total=subtotal,
-        )
-        Product.all_objects.filter(pk=product.pk).update(stock=F("stock") - offer.quantity)
-        record_event(
-            "market.order.placed",
-            subject=order,
-            actor=actor,
-            commune_id=order.commune_id,
-            payload={"reference": order.reference, "total": order.total, "payment_method": payment_method},
+            orders=[
+                HeldOrder(
+                    producer=producer,
+                    delivery_method=delivery_method,
+                    delivery_fee=fee,
+                    lines=[(product, offer.quantity, offer.unit_price)],
+                )
+            ],
+            now=now,
         )
         offer.status = OfferStatus.ACCEPTED
         offer.order = order
