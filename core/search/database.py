@@ -10,17 +10,20 @@
   ``GROUP BY`` over the items matching the words and *every other* filter (a facet does not filter
   itself), so a visitor sees what choosing another value of it would give.
 * Suggestions: distinct titles with a word starting with what was typed.
+* Writing: upserts on ``(key, language)`` (never "delete, then insert", which breaks the unique constraint
+  when two transactions index the same key at once); a rebuild writes a batch per transaction.
 
 On PostgreSQL the ``LIKE`` patterns use trigram GIN indexes (migration ``core.0003``).
 """
 
 import hashlib
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from datetime import timedelta
 
 from django.core.cache import cache
 from django.db import DatabaseError, connection, transaction
-from django.db.models import BooleanField, Case, ExpressionWrapper, F, FloatField, Value, When
+from django.db.models import BooleanField, Case, ExpressionWrapper, F, FloatField, Max, Value, When
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -54,6 +57,16 @@ BROWSE_CACHE_SECONDS = 300
 GENERATION_CACHE_KEY = "search:index-generation"
 #: on PostgreSQL only: a stored ``to_tsvector('simple', folded_text)`` (migration ``core.0003``)
 SEARCH_VECTOR_COLUMN = "search_vector"
+#: rows per ``INSERT``/``DELETE`` statement of a write
+WRITE_BATCH_SIZE = 500
+#: documents per transaction during a rebuild
+REBUILD_BATCH_SIZE = 500
+#: what an upsert overwrites: every column but the primary key and the ``(key, language)`` identity
+UPSERT_FIELDS = [
+    field.name
+    for field in SearchEntry._meta.concrete_fields
+    if not field.primary_key and field.name not in {"key", "language"}
+]
 
 HIT_FIELDS = (
     "key", "kind", "language", "title", "summary", "url", "province_id", "commune_id", "province_name",
@@ -104,6 +117,50 @@ def entry_from(document: SearchDocument) -> SearchEntry:
     )
 
 
+def lock_entries(keys: Iterable[str]) -> None:
+    """Lock the existing entries of ``keys`` in ``(key, language)`` order (PostgreSQL; SQLite serializes
+    writers anyway), so writers of overlapping keys queue up instead of deadlocking."""
+    keys = sorted(set(keys))
+    if keys and connection.features.has_select_for_update:
+        for start in range(0, len(keys), WRITE_BATCH_SIZE):
+            chunk = keys[start : start + WRITE_BATCH_SIZE]
+            entries = SearchEntry.objects.select_for_update().filter(key__in=chunk)
+            list(entries.order_by("key", "language").values_list("pk", flat=True))
+
+
+def upsert_entries(entries: Iterable[SearchEntry]) -> list[tuple[str, str]]:
+    """Insert ``entries`` or overwrite the entry of the same ``(key, language)``; one row per pair (the
+    last entry of a pair wins), written in ``(key, language)`` order. Returns the pairs written."""
+    by_pair = {(entry.key, entry.language): entry for entry in entries}
+    pairs = sorted(by_pair)
+    if pairs:
+        SearchEntry.objects.bulk_create(
+            [by_pair[pair] for pair in pairs],
+            batch_size=WRITE_BATCH_SIZE,
+            update_conflicts=True,
+            unique_fields=["key", "language"],
+            update_fields=UPSERT_FIELDS,
+        )
+    return pairs
+
+
+def delete_other_languages(languages: dict[str, set[str]]) -> int:
+    """Delete the entries of each key in a language not in its set (every entry of a key with none)."""
+    by_languages: dict[frozenset[str], list[str]] = defaultdict(list)
+    for key, key_languages in languages.items():
+        by_languages[frozenset(key_languages)].append(key)
+    deleted = 0
+    for kept, keys in by_languages.items():
+        keys = sorted(keys)
+        for start in range(0, len(keys), WRITE_BATCH_SIZE):
+            entries = SearchEntry.objects.filter(key__in=keys[start : start + WRITE_BATCH_SIZE])
+            if kept:
+                entries = entries.exclude(language__in=kept)
+            count, _by_model = entries.delete()
+            deleted += count
+    return deleted
+
+
 def index_generation() -> int:
     """A number that changes whenever the index does (cached facets of browsing are keyed by it)."""
     return cache.get_or_set(GENERATION_CACHE_KEY, 0, None)
@@ -127,39 +184,84 @@ class DatabaseSearchBackend(SearchBackend):
     errors = (DatabaseError,)
 
     # --- writing -------------------------------------------------------------------------------------
+    #
+    # Every write is an upsert on ``(key, language)`` (``INSERT … ON CONFLICT DO UPDATE``), never "delete,
+    # then insert": two transactions indexing the same key at once (a producer saving the profile, which
+    # re-indexes every listing, while a moderator approves one of them) then wait for each other instead of
+    # breaking the unique constraint. Rows are locked in ``(key, language)`` order first, so two writers of
+    # overlapping keys never deadlock.
 
     def index(self, documents: Iterable[SearchDocument]) -> int:
         entries = [entry_from(document) for document in documents]
         if not entries:
             return 0
-        with transaction.atomic():
-            SearchEntry.objects.filter(key__in={entry.key for entry in entries}).delete()
-            SearchEntry.objects.bulk_create(entries, batch_size=500)
-        next_generation()
-        return len(entries)
+        stored, _deleted = self._write({entry.key for entry in entries}, entries)
+        return stored
 
     def remove(self, keys: Iterable[str]) -> int:
-        keys = list(set(keys))
+        keys = set(keys)
         if not keys:
             return 0
-        deleted, _by_model = SearchEntry.objects.filter(key__in=keys).delete()
-        next_generation()
+        _stored, deleted = self._write(keys, [])
         return deleted
 
-    def rebuild(self, progress: Callable[[str], None] | None = None) -> int:
-        """Replace the whole index in one transaction: searches see the old index until it commits."""
-        from .indexing import all_documents, batches
+    def replace(self, keys: Iterable[str], documents: Iterable[SearchDocument]) -> None:
+        """One transaction: upsert ``documents``, then drop every other entry of ``keys``."""
+        entries = [entry_from(document) for document in documents]
+        keys = set(keys) | {entry.key for entry in entries}
+        if keys:
+            self._write(keys, entries)
 
-        total = 0
+    def _write(self, keys: set[str], entries: list[SearchEntry]) -> tuple[int, int]:
+        """Make the index hold exactly ``entries`` for ``keys``: (entries stored, entries deleted)."""
         with transaction.atomic():
-            SearchEntry.objects.all().delete()
-            for batch in batches(all_documents(progress)):
-                SearchEntry.objects.bulk_create([entry_from(document) for document in batch], batch_size=500)
-                total += len(batch)
-                if progress is not None:
-                    progress(f"indexed {total} entries")
+            lock_entries(keys)
+            stored = upsert_entries(entries)
+            languages: dict[str, set[str]] = {key: set() for key in keys}
+            for key, language in stored:
+                languages[key].add(language)
+            deleted = delete_other_languages(languages)
         next_generation()
-        return total
+        return len(stored), deleted
+
+    def rebuild(self, progress: Callable[[str], None] | None = None) -> int:
+        """Index every document again, ``REBUILD_BATCH_SIZE`` per transaction, then sweep what is stale.
+
+        Searches keep answering from the current entries all along (each one is overwritten in place),
+        and no transaction holds more than a batch of rows: a publication or an approval during the
+        rebuild waits for one batch at most. Entries that existed before the rebuild and were not written
+        by it are read again from their sources (an item published meanwhile stays) and dropped when gone.
+        If the rebuild fails midway, the batches written stay and nothing is swept.
+        """
+        from .indexing import all_documents, batches, documents_for
+
+        existing_up_to = SearchEntry.objects.aggregate(highest=Max("pk"))["highest"] or 0
+        seen: set[tuple[str, str]] = set()
+        for batch in batches(all_documents(progress), REBUILD_BATCH_SIZE):
+            entries = [entry_from(document) for document in batch]
+            with transaction.atomic():
+                seen.update(upsert_entries(entries))
+            next_generation()
+            if progress is not None:
+                progress(f"indexed {len(seen)} entries")
+        stale = sorted(
+            {
+                key
+                for key, language in SearchEntry.objects.filter(pk__lte=existing_up_to)
+                .values_list("key", "language")
+                .iterator(chunk_size=2000)
+                if (key, language) not in seen
+            }
+        )
+        removed = 0
+        for start in range(0, len(stale), REBUILD_BATCH_SIZE):
+            keys = stale[start : start + REBUILD_BATCH_SIZE]
+            entries = [entry_from(document) for document in documents_for(keys)]
+            _stored, deleted = self._write(set(keys), entries)
+            removed += deleted
+        if progress is not None and stale:
+            progress(f"removed {removed} stale entries")
+        return SearchEntry.objects.count()
 
     # --- reading -------------------------------------------------------------------------------------
 

@@ -6,7 +6,10 @@ replaces their entries: a listing that is not public any more yields no document
 
 A transactional backend (the database) re-indexes at once, in the same transaction as the change — a
 rollback takes the index change back with it — and once more after the commit, so later writes of the
-same transaction are seen. Other backends (Elasticsearch) re-index only after the commit.
+same transaction are seen. The re-index in the transaction runs in a savepoint: if it fails (a lock
+timeout, a deadlock) only the index change is rolled back, a warning is logged, and the business change
+goes on — the pass after the commit repairs the entry. Other backends (Elasticsearch) re-index only after
+the commit.
 """
 
 import logging
@@ -115,8 +118,21 @@ def handle_event(event) -> None:
         return
     backend = get_search_backend()
     if backend.transactional:
-        reindex(keys, backend=backend)
+        _reindex_in_transaction(keys, backend)
     transaction.on_commit(lambda: _reindex_after_commit(keys))
+
+
+def _reindex_in_transaction(keys: list[str], backend: SearchBackend) -> None:
+    """Re-index in a savepoint of the caller's transaction; a failure never fails the business write."""
+    try:
+        with transaction.atomic():
+            reindex(keys, backend=backend)
+    except backend.errors:
+        # the savepoint took the index change back and the caller's transaction goes on; the pass after
+        # the commit (`_reindex_after_commit`) writes the entries again
+        logger.warning(
+            "search: re-indexing %s in the transaction failed; retried after the commit", keys, exc_info=True
+        )
 
 
 EVENT_HANDLER = EventHandler("*", handle_event)

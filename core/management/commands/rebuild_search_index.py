@@ -2,7 +2,9 @@
 
 Reads every registered search source (pages, products, stays…) and replaces the index of the
 configured backend (``settings.SEARCH_BACKEND``), printing a line per source and per batch. The
-database backend swaps the whole index in one transaction: searches keep the old one until it commits.
+database backend overwrites the entries in place, a batch of 500 per transaction (searches keep
+answering, and a change published meanwhile waits for one batch at most), then drops the entries of items
+that are gone. A rebuild that fails midway keeps the batches it wrote and drops nothing: run it again.
 """
 
 import time
