@@ -9,6 +9,8 @@ class VillageConfig(AppConfig):
     verbose_name = _("Village")
 
     def ready(self):
+        from django.db.models.signals import post_delete, post_save
+        from wagtail.models import PageViewRestriction
         from wagtail.signals import page_published, page_unpublished
 
         from core.registries import PeriodicJob, periodic_jobs
@@ -23,6 +25,14 @@ class VillageConfig(AppConfig):
         # no other flow is driven by signals (docs/adr/0002-wagtail-publish-adapter.md).
         page_published.connect(services.page_published_adapter, dispatch_uid="village-page-published")
         page_unpublished.connect(services.page_unpublished_adapter, dispatch_uid="village-page-unpublished")
+        # Making a page private is announced only by its view restriction being saved or deleted: the
+        # same kind of adapter keeps the search index honest (a private page is never found).
+        for signal in (post_save, post_delete):
+            signal.connect(
+                services.view_restriction_adapter,
+                sender=PageViewRestriction,
+                dispatch_uid=f"village-view-restriction-{signal is post_save}",
+            )
         computed.register()
         register_search_sources()
         periodic_jobs.register(

@@ -177,6 +177,27 @@ class Places:
         )
 
 
+#: the search kind of each page type (``content_type.model``)
+PAGE_KINDS = {
+    "guidepage": "guide",
+    "newspage": "news",
+    "eventpage": "event",
+    "noticepage": "notice",
+    "provincepage": "place",
+    "communepage": "place",
+    "villagepage": "place",
+}
+
+
+def page_keys(pages) -> list[str]:
+    """The search keys of ``pages`` (a queryset of ``Page``): ``["guide:12", "place:3", …]``."""
+    return [
+        f"{PAGE_KINDS[model]}:{pk}"
+        for pk, model in pages.values_list("pk", "content_type__model")
+        if model in PAGE_KINDS
+    ]
+
+
 def ids_of(keys, prefix: str) -> list[int]:
     """``["guide:12", "guide:x", "news:3"]``, ``"guide"`` → ``[12]``."""
     ids = []

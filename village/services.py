@@ -219,3 +219,21 @@ def page_published_adapter(sender, instance, revision=None, **kwargs):
 
 def page_unpublished_adapter(sender, instance, **kwargs):
     record_page_change(page=instance, action="unpublished", actor=_acting_user())
+
+
+def view_restriction_adapter(sender, instance, **kwargs):
+    """Wagtail's privacy setting (a ``PageViewRestriction`` saved or deleted) decides whether a page and
+    every page under it is public: once it is committed, the one search follows (a page made private
+    leaves the results, the suggestions and the partners' search)."""
+    from core.search.indexing import reindex_committed
+
+    from .search import page_keys
+
+    page_id = instance.page_id
+
+    def refresh() -> None:
+        page = Page.objects.filter(pk=page_id).first()
+        if page is not None:
+            reindex_committed(page_keys(Page.objects.descendant_of(page, inclusive=True)))
+
+    transaction.on_commit(refresh)

@@ -101,7 +101,8 @@ def keys_for_event(event) -> list[str]:
     return list(dict.fromkeys(keys))
 
 
-def _reindex_after_commit(keys: list[str]) -> None:
+def reindex_committed(keys: list[str]) -> None:
+    """Re-index ``keys`` once their change is committed (an ``on_commit`` callback); a failure is logged."""
     backend = get_search_backend()
     try:
         reindex(keys, backend=backend)
@@ -119,7 +120,7 @@ def handle_event(event) -> None:
     backend = get_search_backend()
     if backend.transactional:
         _reindex_in_transaction(keys, backend)
-    transaction.on_commit(lambda: _reindex_after_commit(keys))
+    transaction.on_commit(lambda: reindex_committed(keys))
 
 
 def _reindex_in_transaction(keys: list[str], backend: SearchBackend) -> None:
@@ -129,7 +130,7 @@ def _reindex_in_transaction(keys: list[str], backend: SearchBackend) -> None:
             reindex(keys, backend=backend)
     except backend.errors:
         # the savepoint took the index change back and the caller's transaction goes on; the pass after
-        # the commit (`_reindex_after_commit`) writes the entries again
+        # the commit (`reindex_committed`) writes the entries again
         logger.warning(
             "search: re-indexing %s in the transaction failed; retried after the commit", keys, exc_info=True
         )

@@ -274,3 +274,34 @@ def test_the_search_page_answers_503_and_suggestions_none_while_the_search_clust
     suggestions = client.get("/en/search/suggest/?q=tea")
     assert suggestions.status_code == 200 and suggestions.json() == {"suggestions": []}
     assert suggestions["Cache-Control"] == "no-store"
+
+
+def test_a_page_made_private_leaves_the_search_with_the_pages_under_it_and_comes_back(
+    client, site_tree, django_capture_on_commit_callbacks
+):
+    from wagtail.models import PageViewRestriction
+
+    guide = site_tree["a"]["guide"]
+    village = site_tree["a"]["village"]
+    guide_key, village_key = f"guide:{guide.pk}", f"place:{village.pk}"
+    indexed = set(SearchEntry.objects.values_list("key", flat=True))
+    assert {guide_key, village_key} <= indexed
+
+    def found() -> int:  # the other commune has a guide of the same title
+        return result_titles(main(client.get("/vi/search/", {"q": guide.title}))).count(guide.title)
+
+    assert found() == 2
+
+    # the commune's guide index made private (a password): the guide under it goes too, the village stays
+    with django_capture_on_commit_callbacks(execute=True):
+        restriction = PageViewRestriction.objects.create(
+            page=site_tree["a"]["guides"], restriction_type=PageViewRestriction.PASSWORD, password="làng"
+        )
+    keys = set(SearchEntry.objects.values_list("key", flat=True))
+    assert guide_key not in keys and village_key in keys
+    assert found() == 1
+
+    with django_capture_on_commit_callbacks(execute=True):
+        restriction.delete()
+    assert guide_key in set(SearchEntry.objects.values_list("key", flat=True))
+    assert found() == 2
