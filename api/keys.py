@@ -6,6 +6,7 @@ high-entropy secret) and checking a key costs one indexed lookup and one hash.
 
 import hashlib
 import hmac
+import logging
 import secrets
 import threading
 import time
@@ -57,25 +58,43 @@ def secret_matches(secret: str, stored_hash: str) -> bool:
 # terms — moves the generation (now, and again after commit), so every cached row becomes unreachable at
 # once, in every process, including one a concurrent request read just before the change and writes to
 # the cache just after it. The generation itself is read from the shared cache on every request, so
-# with a shared cache (Redis) the change takes effect on the next request everywhere.
+# with a shared cache (Redis) the change takes effect on the next request everywhere; the process making
+# the change also empties its own in-memory copies.
+#
+# When the generation cannot be read (the shared cache is unreachable), neither copy is used: the key
+# is read from the database on every request until the cache answers again, so a key revoked during
+# an outage is refused on the next request. A missing generation (never set, or evicted) starts at a
+# value no earlier generation can have reached (microseconds since the epoch), never at 1, so rows kept
+# under an earlier generation cannot come back. One gap remains: rows written to the shared cache before
+# an outage, under a generation the outage kept from moving, can be read for up to KEY_CACHE_SECONDS
+# after the cache returns (logged as a warning when the move fails).
 
 KEY_CACHE_SECONDS = 60
 KEY_LOCAL_SECONDS = 10
 KEY_LOCAL_MAX_ENTRIES = 1000
 GENERATION_KEY = "api-key-generation"
 
+logger = logging.getLogger(__name__)
+
 _local_keys: dict[tuple[int, str], tuple[float, object]] = {}
 _local_lock = threading.Lock()
 
 
-def _generation() -> int:
+def _fresh_generation() -> int:
+    """A first generation no earlier one can have reached: moving adds one, so catching up with a later
+    seed would take more than one change per microsecond."""
+    return time.time_ns() // 1000
+
+
+def _generation() -> int | None:
+    """The current key generation; ``None`` when the shared cache cannot give one (unreachable)."""
     from django.core.cache import cache
 
     generation = cache.get(GENERATION_KEY)
     if generation is None:
-        cache.add(GENERATION_KEY, 1, timeout=None)
-        generation = cache.get(GENERATION_KEY) or 1
-    return int(generation)
+        cache.add(GENERATION_KEY, _fresh_generation(), timeout=None)
+        generation = cache.get(GENERATION_KEY)
+    return None if generation is None else int(generation)
 
 
 def _cache_key(prefix: str, generation: int) -> str:
@@ -97,27 +116,34 @@ def _found_locally(prefix: str, generation: int):
 
 
 def forget_local_keys() -> None:
-    """Empty this process's copy (tests; the generation makes it unnecessary otherwise)."""
+    """Empty this process's copy (on every change to access, and in tests)."""
     with _local_lock:
         _local_keys.clear()
+
+
+def _read_key(prefix: str):
+    from .models import ApiKey
+
+    return ApiKey.objects.select_related("partner").filter(prefix=prefix).first()
 
 
 def find_key(prefix: str, *, generation: int | None = None):
     """The :class:`~api.models.ApiKey` with ``prefix`` (its partner selected), or ``None``.
 
     ``generation``: the key generation when the caller has already read it (in the same round trip
-    as other values it needs)."""
+    as other values it needs); ``None`` reads it here. When it cannot be read (the shared cache is
+    down), the key comes from the database and is not kept anywhere."""
     from django.core.cache import cache
 
-    from .models import ApiKey
-
     generation = _generation() if generation is None else generation
+    if generation is None:
+        return _read_key(prefix)
     api_key = _found_locally(prefix, generation)
     if api_key is not None:
         return api_key
     api_key = cache.get(_cache_key(prefix, generation))
     if api_key is None:
-        api_key = ApiKey.objects.select_related("partner").filter(prefix=prefix).first()
+        api_key = _read_key(prefix)
         if api_key is not None:
             cache.set(_cache_key(prefix, generation), api_key, timeout=KEY_CACHE_SECONDS)
     if api_key is not None:
@@ -130,6 +156,8 @@ def remember_key(api_key, *, generation: int | None = None) -> None:
     from django.core.cache import cache
 
     generation = _generation() if generation is None else generation
+    if generation is None:
+        return
     if cache.get(_cache_key(api_key.prefix, generation)) is not None:
         cache.set(_cache_key(api_key.prefix, generation), api_key, timeout=KEY_CACHE_SECONDS)
     if _found_locally(api_key.prefix, generation) is not None:
@@ -140,14 +168,27 @@ def _move_generation() -> None:
     from django.core.cache import cache
 
     try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.set(GENERATION_KEY, 2, timeout=None)
+        moved = cache.incr(GENERATION_KEY)
+    except ValueError:  # no generation (never set, or evicted): a new one no earlier value can equal
+        cache.set(GENERATION_KEY, _fresh_generation(), timeout=None)
+        return
+    if moved is None:  # a resilient cache that cannot reach Redis
+        logger.warning(
+            "API key generation not moved: the shared cache is unreachable; keys are read from the "
+            "database until it answers, and rows it kept may be read for %ss once it is back",
+            KEY_CACHE_SECONDS,
+        )
+
+
+def _forget_now() -> None:
+    forget_local_keys()
+    _move_generation()
 
 
 def forget_cached_keys() -> None:
-    """Make every cached key row unreachable, now and once the current transaction commits."""
+    """Make every cached key row unreachable — this process's copies and the shared cache's — now and
+    once the current transaction commits."""
     from django.db import transaction
 
-    _move_generation()
-    transaction.on_commit(_move_generation)
+    _forget_now()
+    transaction.on_commit(_forget_now)

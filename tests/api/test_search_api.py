@@ -177,6 +177,7 @@ def test_the_search_runs_the_same_queries_for_1_and_50_results(api_client, site_
     for number in range(1, 50):
         make_product(producer_a, f"Chè {number}")
     get_search_backend().rebuild()
+    api_client.get(f"{SEARCH}?type=product&limit=50")  # warmed up like the first measurement
     with CaptureQueriesContext(connection) as fifty:
         response = api_client.get(f"{SEARCH}?type=product&limit=50", HTTP_IF_NONE_MATCH="x")
 

@@ -318,7 +318,9 @@ def test_a_cluster_that_is_down_leaves_matching_to_the_database_scan(
     _make(partner, "honey", categories=["honey"])
 
     with django_capture_on_commit_callbacks(execute=True):  # the stored query cannot be written: logged
-        matching_elastic.on_subscription_event(type("Event", (), {"payload": {"subscription": tea.pk}})())
+        matching_elastic.on_subscription_event(
+            type("Event", (), {"name": "api.subscription.updated", "payload": {"subscription": tea.pk}})()
+        )
 
     assert matching_subscription_ids(TEA) == [tea.pk]
 
@@ -332,7 +334,9 @@ def test_the_database_backend_never_calls_the_cluster(settings, monkeypatch, par
     )
     tea = _make(partner, "tea", categories=["tea"])
 
-    matching_elastic.on_subscription_event(type("Event", (), {"payload": {"subscription": tea.pk}})())
+    matching_elastic.on_subscription_event(
+        type("Event", (), {"name": "api.subscription.updated", "payload": {"subscription": tea.pk}})()
+    )
     assert matching_subscription_ids(TEA) == [tea.pk]
 
 
