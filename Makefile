@@ -127,5 +127,11 @@ bench-api-smoke: messages
 bench-matching: messages
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} $(PY) bench/matching.py
 
+## make bench-matching-smoke: the same at small scale (2,000 listings, 200 demands and subscriptions), in CI:
+## fails on errors, not on speed
+.PHONY: bench-matching-smoke
+bench-matching-smoke: messages
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} $(PY) bench/matching.py --smoke
+
 clean:
 	rm -rf var $(VENV)
