@@ -94,6 +94,7 @@ def notify_demand_matches(*, product_id: int) -> int:
 
     from .matching import demands_for_product
     from .models import BuyerDemand, Product
+    from .services.demands import demand_is_open
 
     product = Product.objects.listed().select_related("producer").filter(pk=product_id).first()
     if product is None:
@@ -113,8 +114,8 @@ def notify_demand_matches(*, product_id: int) -> int:
                 subject_id=str(demand.pk),
                 payload__product=product.pk,
             ).exists()
-            if locked is None or already or not locked.buyer.email:
-                continue
+            if locked is None or not demand_is_open(locked) or already or not locked.buyer.email:
+                continue  # closed, fulfilled or expired since it was found, told already, or no email
             record_event(
                 DEMAND_MATCHED,
                 subject=locked,

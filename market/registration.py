@@ -132,6 +132,40 @@ def enqueue_demand_matches(event) -> None:
     transaction.on_commit(lambda: notify_demand_matches_task.enqueue(product_id))
 
 
+#: a producer going public (approved, restored) lists all its approved products at once
+PRODUCER_LISTING_EVENTS = ("market.producer.approved", "market.producer.restored")
+
+
+def enqueue_producer_demand_matches(event) -> None:
+    """Event handler: a producer that became public puts its approved listings on the marketplace at once;
+    after the transaction commits, each of them looks for the open demands it fits, as a newly approved
+    listing does."""
+    from .models import Product
+    from .tasks import notify_demand_matches_task
+
+    product_ids = list(
+        Product.objects.listed()
+        .filter(producer_id=int(event.subject_id))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+    def enqueue() -> None:
+        for product_id in product_ids:
+            notify_demand_matches_task.enqueue(product_id)
+
+    if product_ids:
+        transaction.on_commit(enqueue)
+
+
+def reopen_demand_after_cancelled_order(event) -> None:
+    """Event handler (inside the cancellation's transaction): an order that came from an accepted offer
+    was cancelled, so its demand opens again (``market.services.demands.reopen_after_cancelled_order``)."""
+    from .services.demands import reopen_after_cancelled_order
+
+    reopen_after_cancelled_order(order_id=int(event.subject_id))
+
+
 def _follow_product_in_matching_index(event) -> None:
     """With the Elasticsearch backend, a changed listing's matching document follows it."""
     from .matching_elastic import on_product_event
@@ -185,6 +219,16 @@ def register() -> None:
     periodic_jobs.register(
         "market.release-expired-holds", PeriodicJob(release_expired_holds_task, every_seconds=60)
     )
+    for name in PRODUCER_LISTING_EVENTS:
+        event_handlers.register(
+            f"market.demand-matches.{name}", EventHandler(name, enqueue_producer_demand_matches)
+        )
+    event_handlers.register(
+        "market.demand-reopen", EventHandler("market.order.cancelled", reopen_demand_after_cancelled_order)
+    )
+    from .tasks import expire_demands_task
+
+    periodic_jobs.register("market.expire-demands", PeriodicJob(expire_demands_task, every_seconds=3600))
     search_sources.register(
         "product",
         SearchSource(
@@ -209,6 +253,11 @@ def register() -> None:
         event_handlers.register(
             f"market.matching-demands.{name}", EventHandler(name, _follow_demand_in_percolator)
         )
+    for name in ("market.demand.reopened", "market.demand.expired"):
+        if name not in DEMAND_EVENTS:
+            event_handlers.register(
+                f"market.matching-demands.{name}", EventHandler(name, _follow_demand_in_percolator)
+            )
     search_indices.register("products", rebuild_products_index)
     search_indices.register("demands", rebuild_demands_index)
     if getattr(settings, "SEARCH_BACKEND", "database") == "elasticsearch":

@@ -25,3 +25,11 @@ def notify_demand_matches_task(product_id: int) -> int:
     from .notifications import notify_demand_matches
 
     return notify_demand_matches(product_id=product_id)
+
+
+@task()
+def expire_demands_task() -> int:
+    """Open demands past their needed-by date become expired and their open offers are declined."""
+    from .services.demands import expire_demands
+
+    return expire_demands()

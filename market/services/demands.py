@@ -21,11 +21,13 @@ from django.utils.translation import gettext as _
 
 from accounts.acting import acting_for_owner, is_logged_in
 from core.events import record_event
+from core.models import Event
 
 from ..acting import acting_for_producer
 from ..exceptions import MarketError, MarketErrorCode
 from ..models import (
     BuyerDemand,
+    CancelledBy,
     Category,
     CertificationKind,
     DeliveryMethod,
@@ -344,6 +346,8 @@ def make_offer(
     """A producer answers a demand with one of its listed products (quantity and price per product unit)."""
     acting = acting_for_producer(user=actor, producer=product.producer)
     today = timezone.localdate()
+    if not demand_is_open(demand, today=today):  # checked again under the demand's lock below
+        raise MarketError(MarketErrorCode.DEMAND_NOT_OPEN, _("This demand is no longer open."))
     errors = {}
     quantity_value = _whole_number(quantity)
     if quantity_value is None or not 1 <= quantity_value <= MAX_OFFER_QUANTITY:
@@ -478,7 +482,7 @@ def accept_offer(
         offer = DemandOffer.objects.select_for_update().get(pk=offer.pk)
         if offer.status != OfferStatus.OPEN:
             raise MarketError(MarketErrorCode.OFFER_NOT_OPEN, _("This offer has already been decided."))
-        if demand.status != DemandStatus.OPEN:
+        if not demand_is_open(demand, today=timezone.localdate(now)):
             raise MarketError(MarketErrorCode.DEMAND_NOT_OPEN, _("This demand is no longer open."))
         product = Product.all_objects.select_for_update().get(pk=offer.product_id)
         producer = product.producer
@@ -532,6 +536,132 @@ def accept_offer(
             payload={"public_id": str(demand.public_id), "order": order.reference},
         )
     return order
+
+
+# --- after the fact: a cancelled order, a passed needed-by date ------------------------------------------
+
+#: how the offer behind a cancelled order ends: the producer cancelled → the producer took it back
+#: (withdrawn); the buyer cancelled or never paid (hold expired, cancelled by the system) → the buyer
+#: turned it down after all (declined). The offer keeps its link to the cancelled order.
+CANCELLED_OFFER_STATUS = {CancelledBy.PRODUCER: OfferStatus.WITHDRAWN}
+
+
+def reopen_after_cancelled_order(*, order_id: int, now=None) -> BuyerDemand | None:
+    """An order placed by accepting an offer was cancelled: undo what accepting did.
+
+    Runs inside the cancellation's transaction (``market.order.cancelled`` handler). The accepted offer
+    becomes withdrawn (the producer cancelled) or declined (the buyer cancelled or did not pay), keeping
+    its cancelled order visible; the demand opens again (``market.demand.reopened``) with the offers that
+    the acceptance declined — those declined at the very moment of the acceptance with the reason
+    ``demand_fulfilled`` — open again. When the needed-by date has passed the demand expires instead
+    (``market.demand.expired``) and the other offers stay declined. Returns the demand, or None when the
+    order did not come from an offer (or was already dealt with).
+    """
+    offer = DemandOffer.objects.filter(order_id=order_id, status=OfferStatus.ACCEPTED).only("pk").first()
+    if offer is None:
+        return None
+    now = now or timezone.now()
+    with transaction.atomic():
+        demand = BuyerDemand.objects.select_for_update().get(pk=offer.demand_id)
+        offer = (
+            DemandOffer.objects.select_for_update(of=("self",))
+            .select_related("order", "product")
+            .get(pk=offer.pk)
+        )
+        if offer.status != OfferStatus.ACCEPTED or demand.status != DemandStatus.FULFILLED:
+            return None
+        accepted_at = offer.decided_at
+        offer.status = CANCELLED_OFFER_STATUS.get(offer.order.cancelled_by, OfferStatus.DECLINED)
+        offer.decided_at = now
+        offer.save(update_fields=["status", "decided_at"])
+        record_event(
+            "market.offer.withdrawn" if offer.status == OfferStatus.WITHDRAWN else "market.offer.declined",
+            subject=offer,
+            commune_id=offer.product.commune_id,
+            payload={
+                "demand": str(demand.public_id),
+                "product": offer.product_id,
+                "reason": "order_cancelled",
+                "order": offer.order.reference,
+            },
+        )
+        if demand.needed_by < timezone.localdate(now):
+            demand.status = DemandStatus.EXPIRED
+            demand.closed_at = now
+            demand.save(update_fields=["status", "closed_at", "updated_at"])
+            record_event(
+                "market.demand.expired", subject=demand, payload={"public_id": str(demand.public_id)}
+            )
+            return demand
+        declined_by_acceptance = [
+            int(pk)
+            for pk in Event.objects.filter(
+                name="market.offer.declined",
+                subject_type=DemandOffer._meta.label_lower,
+                subject_id__in=[
+                    str(pk)
+                    for pk in DemandOffer.objects.filter(
+                        demand=demand, status=OfferStatus.DECLINED, decided_at=accepted_at
+                    )
+                    .exclude(pk=offer.pk)
+                    .values_list("pk", flat=True)
+                ],
+                payload__reason="demand_fulfilled",
+            ).values_list("subject_id", flat=True)
+        ]
+        reopened = list(
+            DemandOffer.objects.select_for_update(of=("self",))
+            .select_related("product")
+            .filter(pk__in=declined_by_acceptance)
+            .order_by("pk")
+        )
+        for other in reopened:
+            other.status = OfferStatus.OPEN
+            other.decided_at = None
+            other.save(update_fields=["status", "decided_at"])
+            record_event(
+                "market.offer.reopened",
+                subject=other,
+                commune_id=other.product.commune_id,
+                payload={"demand": str(demand.public_id), "product": other.product_id},
+            )
+        demand.status = DemandStatus.OPEN
+        demand.closed_at = None
+        demand.save(update_fields=["status", "closed_at", "updated_at"])
+        record_event(
+            "market.demand.reopened",
+            subject=demand,
+            payload={
+                "public_id": str(demand.public_id),
+                "order": offer.order.reference,
+                "offers_reopened": len(reopened),
+            },
+        )
+    return demand
+
+
+def expire_demands(*, now=None, limit: int = 500) -> int:
+    """Open demands whose needed-by date has passed become expired; their open offers are declined
+    (``market.offer.declined`` with the reason ``demand_expired``) and one ``market.demand.expired`` event
+    is recorded per demand. Run hourly; at most ``limit`` demands a run (the next run takes the rest)."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    expired = 0
+    candidates = BuyerDemand.objects.filter(status=DemandStatus.OPEN, needed_by__lt=today)
+    for demand_id in candidates.order_by("needed_by", "pk").values_list("pk", flat=True)[:limit]:
+        with transaction.atomic():
+            demand = BuyerDemand.objects.select_for_update().filter(pk=demand_id).first()
+            if demand is None or demand.status != DemandStatus.OPEN or demand.needed_by >= today:
+                continue  # closed, fulfilled or moved meanwhile
+            demand.status = DemandStatus.EXPIRED
+            demand.closed_at = now
+            demand.save(update_fields=["status", "closed_at", "updated_at"])
+            _decline_open_offers(demand, now=now, reason="demand_expired")
+            record_event(
+                "market.demand.expired", subject=demand, payload={"public_id": str(demand.public_id)}
+            )
+            expired += 1
+    return expired
 
 
 # --- inquiries -------------------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from market.models import (
     ReviewStatus,
     Unit,
 )
-from market.services import Buyer
+from market.services import Buyer, cancel_order, release_expired_holds
 from market.services import demands as services
 from tests import factories
 
@@ -495,3 +495,179 @@ def test_mark_read_sets_only_the_readers_side(buyer, producer_a, owner_a):
     thread.refresh_from_db()
     assert thread.producer_read_at is not None
     assert thread.buyer_read_at <= thread.producer_read_at
+
+
+# --- a cancelled order re-opens its demand; demands past their date expire --------------------------------
+
+
+def _three_offers(buyer, tea, owner_a, producer_b):
+    """A demand with the offer the buyer will accept, one the acceptance will decline and one the buyer
+    declined earlier by hand."""
+    demand = _post(buyer, category="", unit=Unit.KILOGRAM)
+    chosen = _offer_refusal(demand, tea, owner_a, quantity=8, unit_price=330_000)
+    plums = make_product(producer_b, "Mận Bắc Hà", price=45_000, stock=100, category=Category.FRUIT)
+    dried = make_product(producer_b, "Mận sấy", price=90_000, stock=100, category=Category.FRUIT)
+    other = _offer_refusal(demand, plums, producer_b.owner, unit_price=40_000)
+    turned_down = _offer_refusal(demand, dried, producer_b.owner, unit_price=80_000)
+    services.decline_offer(offer=turned_down, actor=buyer)
+    return demand, chosen, other, turned_down
+
+
+def test_an_unpaid_order_from_an_offer_reopens_its_demand_and_the_offers_accepting_declined(
+    buyer, tea, owner_a, producer_b
+):
+    demand, chosen, other, turned_down = _three_offers(buyer, tea, owner_a, producer_b)
+    turned_down_at = DemandOffer.objects.get(pk=turned_down.pk).decided_at
+    order = services.accept_offer(
+        offer=chosen, actor=buyer, buyer=_buyer_details(), payment_method="vietqr", delivery_method="pickup"
+    )
+    assert BuyerDemand.objects.get(pk=demand.pk).status == DemandStatus.FULFILLED
+    assert DemandOffer.objects.get(pk=other.pk).status == OfferStatus.DECLINED
+    before = Event.objects.order_by("-pk").first().pk
+    # when the buyer never pays and the hold runs out
+    assert release_expired_holds(now=timezone.now() + timedelta(hours=3)) == 1
+    # then the order is cancelled, the stock is back and the demand is open again
+    order.refresh_from_db()
+    assert (order.status, order.cancelled_by) == (OrderStatus.CANCELLED, "system")
+    assert Product.objects.get(pk=tea.pk).stock == 20
+    demand.refresh_from_db()
+    assert (demand.status, demand.closed_at) == (DemandStatus.OPEN, None)
+    # the accepted offer was turned down after all and still shows its cancelled order
+    chosen.refresh_from_db()
+    assert (chosen.status, chosen.order_id) == (OfferStatus.DECLINED, order.pk)
+    # the offer the acceptance declined is open again; the one the buyer declined by hand is not
+    other.refresh_from_db()
+    assert (other.status, other.decided_at) == (OfferStatus.OPEN, None)
+    turned_down.refresh_from_db()
+    assert (turned_down.status, turned_down.decided_at) == (OfferStatus.DECLINED, turned_down_at)
+    events = list(Event.objects.filter(pk__gt=before).order_by("pk").values_list("name", "subject_id"))
+    assert events == [
+        ("market.order.cancelled", str(order.pk)),
+        ("market.offer.declined", str(chosen.pk)),
+        ("market.offer.reopened", str(other.pk)),
+        ("market.demand.reopened", str(demand.pk)),
+    ]
+    declined = Event.objects.get(pk__gt=before, name="market.offer.declined")
+    assert declined.payload["reason"] == "order_cancelled"
+    reopened = Event.objects.get(name="market.demand.reopened")
+    assert reopened.payload == {
+        "public_id": str(demand.public_id),
+        "order": order.reference,
+        "offers_reopened": 1,
+    }
+    assert reopened.actor_id is None
+    # and the buyer can accept the other offer now
+    second = services.accept_offer(
+        offer=other, actor=buyer, buyer=_buyer_details(), payment_method="cod", delivery_method="pickup"
+    )
+    assert BuyerDemand.objects.get(pk=demand.pk).status == DemandStatus.FULFILLED
+    assert DemandOffer.objects.get(pk=other.pk).order_id == second.pk
+    # a second run of the expiry finds nothing more to undo
+    assert release_expired_holds(now=timezone.now() + timedelta(hours=3)) == 0
+
+
+@pytest.mark.parametrize(
+    ("as_buyer", "status"), [(True, OfferStatus.DECLINED), (False, OfferStatus.WITHDRAWN)]
+)
+def test_cancelling_the_order_reopens_the_demand_and_ends_the_offer_by_who_cancelled(
+    buyer, tea, owner_a, producer_b, as_buyer, status
+):
+    demand, chosen, other, _turned_down = _three_offers(buyer, tea, owner_a, producer_b)
+    order = services.accept_offer(
+        offer=chosen, actor=buyer, buyer=_buyer_details(), payment_method="cod", delivery_method="pickup"
+    )
+    cancel_order(order=order, actor=buyer if as_buyer else owner_a, reason="changed plans", as_buyer=as_buyer)
+    chosen.refresh_from_db()
+    assert (chosen.status, chosen.order_id) == (status, order.pk)
+    assert DemandOffer.objects.get(pk=other.pk).status == OfferStatus.OPEN
+    assert BuyerDemand.objects.get(pk=demand.pk).status == DemandStatus.OPEN
+    event_name = "market.offer.declined" if as_buyer else "market.offer.withdrawn"
+    assert Event.objects.filter(name=event_name, subject_id=str(chosen.pk)).count() == 1
+    assert Event.objects.filter(name="market.demand.reopened", subject_id=str(demand.pk)).count() == 1
+
+
+def test_a_cancelled_order_after_the_needed_by_date_expires_the_demand(buyer, tea, owner_a, producer_b):
+    demand, chosen, other, _turned_down = _three_offers(buyer, tea, owner_a, producer_b)
+    order = services.accept_offer(
+        offer=chosen, actor=buyer, buyer=_buyer_details(), payment_method="cod", delivery_method="pickup"
+    )
+    BuyerDemand.objects.filter(pk=demand.pk).update(needed_by=_in(-1))
+    cancel_order(order=order, actor=buyer, reason="too late", as_buyer=True)
+    demand.refresh_from_db()
+    assert demand.status == DemandStatus.EXPIRED and demand.closed_at is not None
+    assert DemandOffer.objects.get(pk=chosen.pk).status == OfferStatus.DECLINED
+    assert DemandOffer.objects.get(pk=other.pk).status == OfferStatus.DECLINED
+    assert Event.objects.filter(name="market.demand.expired", subject_id=str(demand.pk)).count() == 1
+    assert not Event.objects.filter(name__in=["market.demand.reopened", "market.offer.reopened"]).exists()
+
+
+def test_a_cancelled_order_that_came_from_no_offer_touches_no_demand(buyer, tea, owner_a, producer_b):
+    demand, chosen, *_ = _three_offers(buyer, tea, owner_a, producer_b)
+    order = services.accept_offer(
+        offer=chosen, actor=buyer, buyer=_buyer_details(), payment_method="cod", delivery_method="pickup"
+    )
+    DemandOffer.objects.filter(pk=chosen.pk).update(order=None)  # as if bought from the catalogue
+    cancel_order(order=order, actor=buyer, reason="changed plans", as_buyer=True)
+    assert BuyerDemand.objects.get(pk=demand.pk).status == DemandStatus.FULFILLED
+    assert DemandOffer.objects.get(pk=chosen.pk).status == OfferStatus.ACCEPTED
+    assert not Event.objects.filter(name__startswith="market.demand.re").exists()
+
+
+def test_open_demands_past_their_date_expire_and_their_open_offers_are_declined(buyer, tea, owner_a):
+    late = _post(buyer)
+    offer = _offer_refusal(late, tea, owner_a, available_on=_in(0))
+    current = _post(buyer, title="Chè xanh")
+    closed = _post(buyer, title="Chè đen")
+    services.close_demand(demand=closed, actor=buyer)
+    BuyerDemand.objects.filter(pk__in=[late.pk, closed.pk]).update(needed_by=_in(-1))
+    BuyerDemand.objects.filter(pk=current.pk).update(needed_by=_in(0))  # due today: still open
+    assert services.expire_demands() == 1
+    late.refresh_from_db()
+    assert late.status == DemandStatus.EXPIRED and late.closed_at is not None
+    offer.refresh_from_db()
+    assert offer.status == OfferStatus.DECLINED and offer.decided_at is not None
+    declined = Event.objects.get(name="market.offer.declined", subject_id=str(offer.pk))
+    assert declined.payload["reason"] == "demand_expired"
+    expired = Event.objects.get(name="market.demand.expired")
+    assert (expired.subject_id, expired.payload) == (str(late.pk), {"public_id": str(late.public_id)})
+    assert BuyerDemand.objects.get(pk=current.pk).status == DemandStatus.OPEN
+    assert BuyerDemand.objects.get(pk=closed.pk).status == DemandStatus.CLOSED
+    # the next run finds nothing to do
+    assert services.expire_demands() == 0
+    assert Event.objects.filter(name="market.demand.expired").count() == 1
+
+
+def test_expiring_demands_is_an_hourly_periodic_job(db):
+    from core.registries import periodic_jobs
+    from market.tasks import expire_demands_task
+
+    job = periodic_jobs.get("market.expire-demands")
+    assert (job.task, job.every_seconds) == (expire_demands_task, 3600)
+
+
+def test_a_demand_past_its_date_takes_no_offer_and_accepts_none(buyer, tea, plums, owner_a, producer_b):
+    demand = _post(buyer, category="")
+    offer = _offer_refusal(demand, tea, owner_a, available_on=_in(0))
+    BuyerDemand.objects.filter(pk=demand.pk).update(needed_by=_in(-1))  # the expiry job has not run yet
+    demand.refresh_from_db()
+    before = Event.objects.count()
+    with pytest.raises(MarketError) as refusal:
+        services.accept_offer(
+            offer=offer, actor=buyer, buyer=_buyer_details(), payment_method="cod", delivery_method="pickup"
+        )
+    assert refusal.value.code == MarketErrorCode.DEMAND_NOT_OPEN
+    with pytest.raises(MarketError) as refusal:
+        services.make_offer(
+            demand=demand,
+            product=plums,
+            actor=producer_b.owner,
+            quantity=10,
+            unit_price=40_000,
+            available_on=_in(-1) + timedelta(days=1),
+        )
+    assert refusal.value.code == MarketErrorCode.DEMAND_NOT_OPEN
+    assert Order.objects.count() == 0
+    assert Product.objects.get(pk=tea.pk).stock == 20
+    assert list(DemandOffer.objects.values_list("pk", "status")) == [(offer.pk, OfferStatus.OPEN)]
+    assert BuyerDemand.objects.get(pk=demand.pk).status == DemandStatus.OPEN
+    assert Event.objects.count() == before

@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 
 import market
 from core.models import Event
-from market import matching, services
+from market import matching, notifications, services
 from market.models import (
     BuyerDemand,
     CancelledBy,
@@ -427,3 +427,94 @@ def test_the_elasticsearch_backend_percolates_the_demands_a_listing_fits(buyer, 
     assert [demand.pk for demand, _match in matching.demands_for_product(tea)] == [wanted.pk]
     settings.SEARCH_BACKEND = "database"
     assert {demand.pk for demand, _match in matching.demands_for_product(tea)} == {wanted.pk, ignored.pk}
+
+
+def _tea_demand(buyer) -> BuyerDemand:
+    return demand_services.post_demand(
+        buyer=buyer, title="Chè Shan Tuyết", keywords="shan tuyết", quantity=10, unit="kg", category="tea",
+        max_unit_price=400_000, delivery_province="Hà Nội", needed_by=TODAY + timedelta(days=30),
+    )  # fmt: skip
+
+
+def test_approving_a_producer_emails_the_buyers_its_listings_fit(
+    buyer, owner_a, site_tree, moderator_a, django_capture_on_commit_callbacks
+):
+    demand = _tea_demand(buyer)
+    producer = services.create_producer(
+        owner=owner_a, commune=site_tree["a"]["commune"], actor=owner_a, name="Hợp tác xã chè mới",
+        delivery_fee_north=30_000, offers_pickup=True,
+    )  # fmt: skip
+    tea = services.create_product(
+        producer=producer, actor=owner_a, name_vi="Chè Shan Tuyết Tả Van", category="tea", unit="kg",
+        price=350_000, stock=50,
+    )  # fmt: skip
+    honey = services.create_product(
+        producer=producer, actor=owner_a, name_vi="Mật ong bạc hà", category="honey", unit="l",
+        price=300_000, stock=50,
+    )  # fmt: skip
+    Product.objects.filter(pk__in=[tea.pk, honey.pk]).update(review_status="approved")  # listings approved
+    mail.outbox.clear()
+    # when the moderator approves the producer, its approved listings go public at once
+    with django_capture_on_commit_callbacks(execute=True):
+        services.review_producer(producer=producer, moderator=moderator_a, approve=True)
+    # then the buyer whose demand the tea fits hears about it, once
+    assert [message.to for message in mail.outbox] == [["buyer@example.org"]]
+    assert "Chè Shan Tuyết Tả Van" in mail.outbox[0].body
+    matched = Event.objects.get(name="market.demand.matched")
+    assert (matched.subject_id, matched.payload["product"]) == (str(demand.pk), tea.pk)
+
+
+def test_a_rejected_producer_sends_no_match_email(
+    buyer, owner_a, site_tree, moderator_a, django_capture_on_commit_callbacks
+):
+    _tea_demand(buyer)
+    producer = services.create_producer(
+        owner=owner_a, commune=site_tree["a"]["commune"], actor=owner_a, name="Hợp tác xã chè mới",
+        delivery_fee_north=30_000, offers_pickup=True,
+    )  # fmt: skip
+    tea = services.create_product(
+        producer=producer, actor=owner_a, name_vi="Chè Shan Tuyết Tả Van", category="tea", unit="kg",
+        price=350_000, stock=50,
+    )  # fmt: skip
+    Product.objects.filter(pk=tea.pk).update(review_status="approved")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.review_producer(producer=producer, moderator=moderator_a, approve=False, reason="No address")
+    assert mail.outbox == []
+    assert not Event.objects.filter(name="market.demand.matched").exists()
+
+
+def test_restoring_a_producer_emails_the_buyers_its_listings_fit(
+    buyer, producer_a, tea, moderator_a, django_capture_on_commit_callbacks
+):
+    services.delete_producer(producer=producer_a, actor=moderator_a)
+    demand = _tea_demand(buyer)  # posted while the shop was away
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.restore_producer(producer=producer_a, actor=moderator_a)
+    assert [message.to for message in mail.outbox] == [["buyer@example.org"]]
+    matched = Event.objects.get(name="market.demand.matched")
+    assert (matched.subject_id, matched.payload["product"]) == (str(demand.pk), tea.pk)
+
+
+@pytest.mark.parametrize("change", ["closed", "past_date"])
+def test_a_demand_that_stopped_being_open_after_it_was_found_gets_no_email(
+    buyer, producer_a, tea, monkeypatch, change
+):
+    demand = _tea_demand(buyer)
+    found = [(demand, matching.Match(product=tea, score=0.95, parts={}, reasons=[]))]
+    # the demand was found open, then closed (or its date passed) before its row was locked
+    if change == "closed":
+        BuyerDemand.objects.filter(pk=demand.pk).update(status=DemandStatus.CLOSED)
+    else:
+        BuyerDemand.objects.filter(pk=demand.pk).update(needed_by=TODAY - timedelta(days=1))
+    monkeypatch.setattr(matching, "demands_for_product", lambda product: found)
+    mail.outbox.clear()
+    assert notifications.notify_demand_matches(product_id=tea.pk) == 0
+    assert mail.outbox == []
+    assert not Event.objects.filter(name="market.demand.matched").exists()
+    # while an open one found the same way is told
+    BuyerDemand.objects.filter(pk=demand.pk).update(
+        status=DemandStatus.OPEN, needed_by=TODAY + timedelta(days=30)
+    )
+    assert notifications.notify_demand_matches(product_id=tea.pk) == 1
