@@ -283,23 +283,32 @@ def update_demand(*, demand: BuyerDemand, actor, **fields) -> BuyerDemand:
     return demand
 
 
+OFFER_MOVE_EVENTS = {OfferStatus.DECLINED: "market.offer.declined", OfferStatus.OPEN: "market.offer.reopened"}
+
+
+def _move_offers(offers, *, demand: BuyerDemand, status: str, decided_at, **payload) -> None:
+    """Set ``offers`` (locked, with their product) to ``status`` and record one event each."""
+    for offer in offers:
+        offer.status = status
+        offer.decided_at = decided_at
+        offer.save(update_fields=["status", "decided_at"])
+        record_event(
+            OFFER_MOVE_EVENTS[status],
+            subject=offer,
+            commune_id=offer.product.commune_id,
+            payload={"demand": str(demand.public_id), "product": offer.product_id, **payload},
+        )
+
+
 def _decline_open_offers(demand: BuyerDemand, *, now, reason: str, except_pk=None) -> int:
     offers = list(
-        DemandOffer.objects.select_for_update()
+        DemandOffer.objects.select_for_update(of=("self",))
+        .select_related("product")
         .filter(demand=demand, status=OfferStatus.OPEN)
         .exclude(pk=except_pk)
         .order_by("pk")
     )
-    for offer in offers:
-        offer.status = OfferStatus.DECLINED
-        offer.decided_at = now
-        offer.save(update_fields=["status", "decided_at"])
-        record_event(
-            "market.offer.declined",
-            subject=offer,
-            commune_id=offer.product.commune_id,
-            payload={"demand": str(demand.public_id), "product": offer.product_id, "reason": reason},
-        )
+    _move_offers(offers, demand=demand, status=OfferStatus.DECLINED, decided_at=now, reason=reason)
     return len(offers)
 
 
@@ -615,16 +624,7 @@ def reopen_after_cancelled_order(*, order_id: int, now=None) -> BuyerDemand | No
             .filter(pk__in=declined_by_acceptance)
             .order_by("pk")
         )
-        for other in reopened:
-            other.status = OfferStatus.OPEN
-            other.decided_at = None
-            other.save(update_fields=["status", "decided_at"])
-            record_event(
-                "market.offer.reopened",
-                subject=other,
-                commune_id=other.product.commune_id,
-                payload={"demand": str(demand.public_id), "product": other.product_id},
-            )
+        _move_offers(reopened, demand=demand, status=OfferStatus.OPEN, decided_at=None)
         demand.status = DemandStatus.OPEN
         demand.closed_at = None
         demand.save(update_fields=["status", "closed_at", "updated_at"])
