@@ -15,7 +15,7 @@ from core.forms import QuickSelect
 from ..exceptions import MarketError, MarketErrorCode
 from ..models import Category, CertificationKind, DeliveryMethod
 from ..selectors import MAX_QUERY_LENGTH, Places, Sort, delivers_anywhere
-from ..services.checkout import MAX_QUANTITY
+from ..services.checkout import MAX_QUANTITY, Buyer
 from ..zones import PROVINCE_CHOICES
 
 # The service's own English messages for buyer details, so that makemessages lists them and the views can
@@ -278,6 +278,18 @@ class CheckoutForm(forms.Form):
 
     def clean_buyer_phone(self):
         return normalize_phone(self.cleaned_data["buyer_phone"])
+
+    def buyer(self, user) -> Buyer:
+        """The buyer's details from a valid form, for ``place_order`` or ``accept_offer``."""
+        data = self.cleaned_data
+        return Buyer(
+            name=data["buyer_name"],
+            phone=data["buyer_phone"],
+            email=data["buyer_email"],
+            address=data["delivery_address"],
+            province=data["delivery_province"],
+            user=user,
+        )
 
     def delivery_methods(self) -> dict[int, str]:
         return {

@@ -43,7 +43,6 @@ from ..models import (
     Producer,
     Product,
 )
-from ..services import Buyer
 from ..services import demands as demand_services
 from .orders import start_payment
 
@@ -274,14 +273,7 @@ def offer_accept(request, public_id, offer_id):
         form = CheckoutForm(request.POST, producers=[producer], payment_options=options)
         if form.is_valid():
             data = form.cleaned_data
-            buyer = Buyer(
-                name=data["buyer_name"],
-                phone=data["buyer_phone"],
-                email=data["buyer_email"],
-                address=data["delivery_address"],
-                province=data["delivery_province"],
-                user=request.user,
-            )
+            buyer = form.buyer(request.user)
             try:
                 order = demand_services.accept_offer(
                     offer=offer,

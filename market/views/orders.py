@@ -123,14 +123,7 @@ def checkout(request):
         form = CheckoutForm(request.POST, producers=producers, payment_options=options)
         if form.is_valid():
             data = form.cleaned_data
-            buyer = services.Buyer(
-                name=data["buyer_name"],
-                phone=data["buyer_phone"],
-                email=data["buyer_email"],
-                address=data["delivery_address"],
-                province=data["delivery_province"],
-                user=request.user,
-            )
+            buyer = form.buyer(request.user)
             try:
                 placed = services.place_order(
                     cart=cart,
