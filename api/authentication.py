@@ -15,10 +15,17 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, TokenAuthentication
 
-from .keys import find_key, parse_key, remember_key, secret_matches
+from .keys import (
+    LAST_USED_PRECISION_SECONDS,
+    find_key,
+    parse_key,
+    presented_key,
+    remember_key,
+    secret_matches,
+)
 from .models import ApiKey
 
-LAST_USED_PRECISION = timedelta(minutes=1)
+LAST_USED_PRECISION = timedelta(seconds=LAST_USED_PRECISION_SECONDS)
 
 
 class ApiKeyAuthentication(BaseAuthentication):
@@ -48,14 +55,7 @@ class ApiKeyAuthentication(BaseAuthentication):
         return (AnonymousUser(), api_key)
 
     def _presented_key(self, request) -> str | None:
-        header = request.META.get("HTTP_AUTHORIZATION", "")
-        if header:
-            keyword, _separator, value = header.partition(" ")
-            if keyword.lower() == self.keyword.lower():
-                return value.strip()
-            return None
-        api_key_header = request.META.get("HTTP_X_API_KEY", "")
-        return api_key_header.strip() or None
+        return presented_key(request)
 
     def authenticate_header(self, request):
         return 'Bearer realm="api"'

@@ -99,9 +99,19 @@ def count_usage(*, partner_id: int, throttled: bool = False) -> None:
 
 
 def exchange_record(
-    *, partner_id: int, key_prefix: str, request, operation: str, status: int, body: bytes
+    *,
+    partner_id: int,
+    key_prefix: str,
+    request,
+    operation: str,
+    status: int,
+    body: bytes,
+    digest: str | None = None,
 ) -> ExchangeRecord:
-    """The (unsaved) record of one request, stamped now."""
+    """The (unsaved) record of one request, stamped now. ``digest``: the body's SHA-256 when the caller
+    has it already (an answer kept with its digest), else it is computed from ``body``."""
+    if digest is None:
+        digest = hashlib.sha256(body).hexdigest() if body else ""
     return ExchangeRecord(
         partner_id=partner_id,
         key_prefix=key_prefix,
@@ -110,7 +120,7 @@ def exchange_record(
         path=_storable(request.path, 500),
         parameters=_parameters(request),
         status=status,
-        response_digest=hashlib.sha256(body).hexdigest() if body else "",
+        response_digest=digest,
         created_at=timezone.now(),
     )
 
@@ -308,7 +318,14 @@ atexit.register(buffer.flush_at_exit)
 
 
 def record_exchange(
-    *, partner_id: int, key_prefix: str, request, operation: str, status: int, body: bytes
+    *,
+    partner_id: int,
+    key_prefix: str,
+    request,
+    operation: str,
+    status: int,
+    body: bytes,
+    digest: str | None = None,
 ) -> None:
     """Log one partner request and count it in the day's usage (429 also as a refusal)."""
     record = exchange_record(
@@ -318,6 +335,7 @@ def record_exchange(
         operation=operation,
         status=status,
         body=body,
+        digest=digest,
     )
     buffer.add(record, throttled=status == 429)
 

@@ -45,6 +45,16 @@ def parse_key(raw: str) -> ParsedKey | None:
     return ParsedKey(prefix=prefix, secret=secret)
 
 
+def presented_key(request) -> str | None:
+    """The key as sent: ``Authorization: Bearer <key>`` or ``X-Api-Key: <key>``; ``None`` when neither
+    (another ``Authorization`` scheme, such as a person's ``Token``, is not a key)."""
+    header = request.META.get("HTTP_AUTHORIZATION", "")
+    if header:
+        keyword, _separator, value = header.partition(" ")
+        return value.strip() if keyword.lower() == "bearer" else None
+    return request.META.get("HTTP_X_API_KEY", "").strip() or None
+
+
 def secret_matches(secret: str, stored_hash: str) -> bool:
     return hmac.compare_digest(hash_secret(secret), stored_hash)
 
@@ -70,6 +80,9 @@ def secret_matches(secret: str, stored_hash: str) -> bool:
 # after the cache returns (logged as a warning when the move fails).
 
 KEY_CACHE_SECONDS = 60
+#: how stale a key's ``last_used_at`` may get before a request writes it (api.authentication); only
+#: keys fresher than that are answered early (api.shortcut)
+LAST_USED_PRECISION_SECONDS = 60
 KEY_LOCAL_SECONDS = 10
 KEY_LOCAL_MAX_ENTRIES = 1000
 GENERATION_KEY = "api-key-generation"
@@ -77,6 +90,8 @@ GENERATION_KEY = "api-key-generation"
 logger = logging.getLogger(__name__)
 
 _local_keys: dict[tuple[int, str], tuple[float, object]] = {}
+#: the generation each prefix was last kept under here (for :func:`held_locally`)
+_local_generations: dict[str, int] = {}
 _local_lock = threading.Lock()
 
 
@@ -105,7 +120,9 @@ def _remember_locally(prefix: str, generation: int, api_key) -> None:
     with _local_lock:
         if len(_local_keys) >= KEY_LOCAL_MAX_ENTRIES:
             _local_keys.clear()
+            _local_generations.clear()
         _local_keys[(generation, prefix)] = (time.monotonic() + KEY_LOCAL_SECONDS, api_key)
+        _local_generations[prefix] = generation
 
 
 def _found_locally(prefix: str, generation: int):
@@ -115,10 +132,22 @@ def _found_locally(prefix: str, generation: int):
     return entry[1]
 
 
+def held_locally(prefix: str) -> tuple[int, object] | None:
+    """``(generation, key row)`` when this process holds a fresh copy of the key with ``prefix``: the
+    caller must still compare that generation with the shared one before trusting the row (see
+    :mod:`api.shortcut`, which reads both in one round trip)."""
+    generation = _local_generations.get(prefix)
+    if generation is None:
+        return None
+    api_key = _found_locally(prefix, generation)
+    return None if api_key is None else (generation, api_key)
+
+
 def forget_local_keys() -> None:
     """Empty this process's copy (on every change to access, and in tests)."""
     with _local_lock:
         _local_keys.clear()
+        _local_generations.clear()
 
 
 def _read_key(prefix: str):

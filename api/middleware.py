@@ -1,4 +1,4 @@
-"""The exchange's edge: CORS for reads and gzip, only on the API, the feeds and oEmbed.
+"""The exchange's edge: CORS for reads and gzip, only on the API, the feeds and oEmbed; early answers.
 
 * CORS: any origin may *read* (GET/HEAD) — a partner's web app calls us from the browser with its key
   in a header. Preflights are answered here, before authentication; writes get no CORS headers, so
@@ -8,6 +8,8 @@
 
 from django.http import HttpResponse
 from django.middleware.gzip import GZipMiddleware
+
+from .shortcut import early_answer
 
 PREFIXES = ("/api/", "/feeds/", "/oembed/")
 READ_METHODS = ("GET", "HEAD")
@@ -45,3 +47,16 @@ class ExchangeEdgeMiddleware(GZipMiddleware):
             response["Access-Control-Allow-Origin"] = "*"
             response["Access-Control-Expose-Headers"] = EXPOSED_HEADERS
         return super().process_response(request, response)
+
+
+class EarlyAnswerMiddleware:
+    """A partner's revalidation (304) or repeated question (a kept answer) answered before the rest of
+    the stack, when everything the full path checks is known already (``api.shortcut``); every other
+    request goes on unchanged."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        answer = early_answer(request)
+        return answer if answer is not None else self.get_response(request)

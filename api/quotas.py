@@ -106,19 +106,14 @@ def _count_both_in_redis(minute_key: str, day_key: str) -> tuple[int, int] | Non
     return int(minute), int(day)
 
 
-def take(identity: str, quota: Quota, *, now: float | None = None) -> QuotaState:
-    """Count one request for ``identity`` and say whether it is within ``quota``."""
-    now = time.time() if now is None else now
+def window_keys(identity: str, now: float) -> tuple[str, str]:
+    """The cache keys of ``identity``'s current minute and day counters."""
+    return f"api-quota:m:{identity}:{int(now // 60)}", f"api-quota:d:{identity}:{int(now // SECONDS_PER_DAY)}"
+
+
+def quota_state(quota: Quota, used_minute: int, used_day: int, *, now: float) -> QuotaState:
     minute = int(now // 60)
     day = int(now // SECONDS_PER_DAY)
-    minute_key = f"api-quota:m:{identity}:{minute}"
-    day_key = f"api-quota:d:{identity}:{day}"
-    counted = _count_both_in_redis(minute_key, day_key)
-    if counted is not None:
-        used_minute, used_day = counted
-    else:
-        used_minute = _count(minute_key, timeout=MINUTE_WINDOW_TIMEOUT)
-        used_day = _count(day_key, timeout=DAY_WINDOW_TIMEOUT)
     return QuotaState(
         quota=quota,
         used_minute=used_minute,
@@ -126,3 +121,16 @@ def take(identity: str, quota: Quota, *, now: float | None = None) -> QuotaState
         reset_minute_seconds=int((minute + 1) * 60 - now) or 1,
         reset_day_seconds=int((day + 1) * SECONDS_PER_DAY - now) or 1,
     )
+
+
+def take(identity: str, quota: Quota, *, now: float | None = None) -> QuotaState:
+    """Count one request for ``identity`` and say whether it is within ``quota``."""
+    now = time.time() if now is None else now
+    minute_key, day_key = window_keys(identity, now)
+    counted = _count_both_in_redis(minute_key, day_key)
+    if counted is not None:
+        used_minute, used_day = counted
+    else:
+        used_minute = _count(minute_key, timeout=MINUTE_WINDOW_TIMEOUT)
+        used_day = _count(day_key, timeout=DAY_WINDOW_TIMEOUT)
+    return quota_state(quota, used_minute, used_day, now=now)

@@ -12,7 +12,9 @@
   (``api.exchange``: written in batches, within ``API_EXCHANGE_FLUSH_SECONDS`` of the request).
 * Cost: the key generation and the content clock come in one cache round trip, both quota windows in
   another (on Redis); the key row is kept in process memory (``api.keys``); a revalidation or a cached
-  answer reads no database row.
+  answer reads no database row. Early answers (``api.shortcut``): with Redis, a revalidation or a kept
+  answer for a key this process holds is given before the rest of the stack, after the same checks in
+  one round trip; a view whose answer needs more than the standard checks sets ``early_answers = False``.
 * Filters: ``filter_serializer_class`` validates the query (400 with field messages), ``apply_filters``
   narrows the queryset.
 """
@@ -41,6 +43,7 @@ from ..models import ApiKey
 from ..pagination import ApiCursorPagination
 from ..permissions import ApiAccess
 from ..quotas import quota_for_tier, take, user_quota
+from ..shortcut import keep_answer, kept_answer
 
 LANGUAGE_CODES = ("vi", "en")
 #: ids in addresses: digits that fit a 64-bit integer (a longer number is a 404, not a database error)
@@ -61,10 +64,6 @@ class CachedAnswer(exceptions.APIException):
     def __init__(self, content: bytes):
         super().__init__()
         self.content = content
-
-
-def answer_cache_key(etag: str) -> str:
-    return f"api-answer:{etag.strip(chr(34))}"
 
 
 def requested_language(request) -> str:
@@ -105,6 +104,9 @@ class ApiViewMixin:
     partner_only = False
     #: answer GETs with ETag/Last-Modified and 304
     conditional = True
+    #: a revalidation or a kept answer may be given before the full request cycle (``api.shortcut``,
+    #: for views with only the standard checks); False where a view's answer needs more of the cycle
+    early_answers = True
     #: validates the query string of list operations
     filter_serializer_class: type[serializers.Serializer] | None = None
 
@@ -148,10 +150,12 @@ class ApiViewMixin:
             )
             if is_not_modified(request, etag=self._etag, modified=self._modified):
                 raise NotModified()
-            if settings.API_RESPONSE_CACHE_SECONDS > 0:
-                content = cache.get(answer_cache_key(self._etag))
-                if content is not None:
-                    raise CachedAnswer(content)
+            # not asked again when the early try found no answer kept under this ETag (api.shortcut)
+            not_kept = getattr(request._request, "api_answer_not_kept", None) == self._etag
+            if settings.API_RESPONSE_CACHE_SECONDS > 0 and not not_kept:
+                kept = kept_answer(self._etag)
+                if kept is not None:
+                    raise CachedAnswer(kept.content)
 
     def _caller(self, request) -> str:
         if isinstance(request.auth, ApiKey):
@@ -166,7 +170,12 @@ class ApiViewMixin:
             identity, quota = f"u{request.user.pk}", user_quota()
         else:
             return
-        self._quota_state = take(identity, quota)
+        # counted already when the request was tried for an early answer (api.shortcut)
+        taken = getattr(request._request, "api_quota_taken", None)
+        if taken is not None and taken[0] == identity:
+            self._quota_state = taken[1]
+        else:
+            self._quota_state = take(identity, quota)
         if not self._quota_state.allowed:
             raise exceptions.Throttled(
                 wait=self._quota_state.retry_after,
@@ -210,7 +219,7 @@ class ApiViewMixin:
         if seconds <= 0 or response.status_code != 200 or not isinstance(response, Response):
             return
         response.render()
-        cache.set(answer_cache_key(etag), response.content, timeout=seconds)
+        keep_answer(etag, response.content, seconds)
 
     def _record(self, request, response) -> None:
         """The exchange-log record and the day's usage (``api.exchange``: written in batches, within

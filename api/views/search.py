@@ -118,6 +118,8 @@ class SearchViewSet(ApiViewMixin, viewsets.GenericViewSet):
     extra_error_statuses = (503,)  # the search cluster down (SearchUnavailable)
 
     required_scope = Scope.CONTENT_READ
+    #: what a key may read here depends on its scopes per kind (``allowed_kinds``): the full path decides
+    early_answers = False
     pagination_class = None
     schema = SearchSchema()
 

@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "api.middleware.ExchangeEdgeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "core.middleware.AnonymousPageCacheMiddleware",
+    # A partner's revalidation or repeated question, answered before the rest (api.shortcut).
+    "api.middleware.EarlyAnswerMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
