@@ -217,6 +217,9 @@ class Subscription(models.Model):
     languages = models.JSONField(_("languages"), default=list, blank=True)
     minimum_ocop_stars = models.PositiveSmallIntegerField(_("minimum OCOP stars"), null=True, blank=True)
     keywords = models.CharField(_("keywords"), max_length=300, blank=True)
+    #: ``keywords`` as folded word lists, one per alternative (``api.matching.keyword_sets_of``), kept
+    #: by ``save()`` so PostgreSQL can match them (``api.matching.decided_in_sql``)
+    keyword_sets = models.JSONField(default=list, blank=True, editable=False)
     is_active = models.BooleanField(_("active"), default=True)
     disabled_at = models.DateTimeField(null=True, blank=True)
     disabled_reason = models.CharField(max_length=300, blank=True)
@@ -230,6 +233,15 @@ class Subscription(models.Model):
 
     def __str__(self) -> str:
         return self.name or self.endpoint_url
+
+    def save(self, *args, **kwargs):
+        from .matching import keyword_sets_of
+
+        self.keyword_sets = keyword_sets_of(self.keywords)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "keywords" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "keyword_sets"}
+        super().save(*args, **kwargs)
 
 
 class DeliveryStatus(models.TextChoices):

@@ -74,7 +74,7 @@ from core.events import record_event
 from core.net import UnsafeURL, check_public_url
 
 from . import event_catalogue
-from .matching import prefilter, subscription_matches
+from .matching import decided_in_sql, prefilter, subscription_matches
 from .models import DeliveryAttempt, DeliveryStatus, PartnerStatus, Scope, Subscription, WebhookDelivery
 
 USER_AGENT = "SmartVillagePlatform-Webhooks/1.0"
@@ -122,10 +122,11 @@ def user_agent() -> str:
 
 def listening_subscriptions():
     """Active subscriptions of approved partners that (still) have the ``webhooks`` scope."""
-    return (
-        Subscription.objects.filter(is_active=True, partner__status=PartnerStatus.APPROVED)
-        .annotate(partner_scopes_as_text=Cast("partner__scopes", TextField()))
-        .filter(partner_scopes_as_text__contains=f'"{Scope.WEBHOOKS.value}"')
+    subscriptions = Subscription.objects.filter(is_active=True, partner__status=PartnerStatus.APPROVED)
+    if connection.vendor == "postgresql":
+        return subscriptions.filter(partner__scopes__contains=[Scope.WEBHOOKS.value])
+    return subscriptions.annotate(partner_scopes_as_text=Cast("partner__scopes", TextField())).filter(
+        partner_scopes_as_text__contains=f'"{Scope.WEBHOOKS.value}"'
     )
 
 
@@ -154,6 +155,8 @@ def matching_subscription_ids(item) -> list[int]:
             return percolate_subscriptions(item)
         except CLUSTER_ERRORS:
             logger.warning("percolation failed: matching subscriptions by a database scan", exc_info=True)
+    if connection.vendor == "postgresql":  # the database decides, only the ids come back
+        return list(decided_in_sql(listening_subscriptions(), item).order_by().values_list("pk", flat=True))
     # plain rows, unordered: thousands of candidates cost no model instances and no sort
     rows = prefilter(listening_subscriptions(), item).order_by().values_list(*SubscriptionFilters._fields)
     return [

@@ -413,6 +413,7 @@ class Seeder(national.Seeder):
         from django.utils import timezone
 
         from accounts.models import User
+        from api.matching import keyword_sets_of
         from api.models import READ_SCOPES, ItemKind, Partner, PartnerStatus, Scope, Subscription
         from market.models import Category
         from village.models import CommunePage, ProvincePage
@@ -493,7 +494,8 @@ class Seeder(national.Seeder):
                     else [],
                     languages=rng.choice([["vi"], ["vi"], ["en"], [], [], ["vi", "en"]]),
                     minimum_ocop_stars=rng.choice([3, 3, 4]) if rng.random() < 0.2 else None,
-                    keywords=rng.choice(SUBSCRIPTION_KEYWORDS) if rng.random() < 0.25 else "",
+                    keywords=(keywords := rng.choice(SUBSCRIPTION_KEYWORDS) if rng.random() < 0.25 else ""),
+                    keyword_sets=keyword_sets_of(keywords),  # as Subscription.save() keeps them
                     is_active=listening or n % 2 == 0,
                 )
             )

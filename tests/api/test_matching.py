@@ -132,3 +132,68 @@ def test_the_sql_prefilter_keeps_every_match_and_drops_clear_misses(partner):
 
     assert exact == {"all", "commune", "province", "products", "tea", "vi", "four-stars"}
     assert kept == exact | {"commune-112", "keywords"}
+
+
+WORDS = ["tra", "shan", "tuyet", "mat", "ong", "che", "ban", "gao", "nep", "qr", "pay"]
+KEYWORD_CHOICES = ["", "", "", "trà shan", "mật ong, chè", "Tuyết", "gạo nếp, pay by", ",,", "tra tra"]
+
+
+def random_item(rng, number: int) -> MatchableItem:
+    return MatchableItem.build(
+        kind=rng.choice(["product", "guide", "stay", "event"]),
+        commune_id=rng.choice([None, 12, 112, 7]),
+        province_id=rng.choice([None, 3, 4]),
+        categories=rng.sample(["tea", "honey", "payments", "festival"], rng.randint(0, 2)),
+        languages=rng.sample(["vi", "en"], rng.randint(0, 2)),
+        ocop_stars=rng.choice([None, 3, 4, 5]),
+        texts=[" ".join(rng.sample(WORDS, rng.randint(0, 5))), f"item {number}"],
+    )
+
+
+@pytest.mark.django_db
+def test_postgresql_decides_exactly_what_the_python_rule_decides(postgres, partner):
+    """``decided_in_sql`` (jsonb containment, stored keyword alternatives) against
+    ``subscription_matches`` over 300 random subscriptions × 60 random items: not one difference."""
+    from random import Random
+
+    from api.matching import decided_in_sql
+
+    rng = Random(6)
+    for number in range(300):
+        Subscription.objects.create(
+            partner=partner,
+            name=f"s{number}",
+            endpoint_url="https://hooks.example/",
+            secret="whsec_x",
+            communes=rng.sample([12, 112, 7, 99], rng.randint(0, 2)) if rng.random() < 0.4 else [],
+            provinces=rng.sample([3, 4], rng.randint(0, 1)) if rng.random() < 0.3 else [],
+            content_types=rng.sample(["product", "guide", "stay", "event"], rng.randint(0, 2)),
+            categories=rng.sample(["tea", "honey", "payments", "festival"], rng.randint(0, 2)),
+            languages=rng.sample(["vi", "en"], rng.randint(0, 2)),
+            minimum_ocop_stars=rng.choice([None, None, 3, 4, 5]),
+            keywords=rng.choice(KEYWORD_CHOICES),
+        )
+    subscriptions = list(Subscription.objects.all())
+    differences, matched = [], 0
+    for number in range(60):
+        item = random_item(rng, number)
+        in_python = {one.pk for one in subscriptions if subscription_matches(one, item)}
+        in_sql = set(decided_in_sql(Subscription.objects.all(), item).values_list("pk", flat=True))
+        matched += len(in_python)
+        if in_python != in_sql:
+            differences.append((item, in_python ^ in_sql))
+
+    assert differences == []
+    assert 300 < matched < 300 * 60 / 2  # the random filters let some through and hold many back
+
+
+@pytest.mark.django_db
+def test_keyword_alternatives_are_kept_folded_on_the_row(partner):
+    made = Subscription.objects.create(
+        partner=partner, endpoint_url="https://hooks.example/", secret="whsec_x", keywords="Trà Shan, mật ONG"
+    )
+    made.keywords = "Đặc sản"
+    made.save(update_fields=["keywords"])
+
+    made.refresh_from_db()
+    assert made.keyword_sets == [["dac", "san"]]
