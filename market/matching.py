@@ -63,7 +63,7 @@ OCOP) to at most :data:`DEMAND_CANDIDATE_LIMIT` before scoring.
 import datetime
 import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from itertools import pairwise
@@ -148,15 +148,36 @@ def __getattr__(name: str):
     raise AttributeError(name)
 
 
-@dataclass
 class Match:
     """A listing scored for a demand: ``score`` 0–1, ``parts`` (each part's weighted contribution, adding
-    up to the score) and ``reasons`` in words, most telling first."""
+    up to the score) and ``reasons`` in words, most telling first — given, or worded by ``explain`` when
+    first read."""
 
-    product: Product
-    score: float
-    parts: dict[str, float]
-    reasons: list[str] = field(default_factory=list)
+    __slots__ = ("_explain", "_reasons", "parts", "product", "score")
+
+    def __init__(self, *, product, score: float, parts: dict[str, float], reasons=None, explain=None):
+        self.product = product
+        self.score = score
+        self.parts = parts
+        self._reasons = None if reasons is None else list(reasons)
+        self._explain = explain
+
+    @property
+    def reasons(self) -> list[str]:
+        if self._reasons is None:
+            self._reasons = list(self._explain()) if self._explain is not None else []
+            self._explain = None
+        return self._reasons
+
+    def __eq__(self, other) -> bool:  # the reasons follow from the same listing, score and parts
+        if not isinstance(other, Match):
+            return NotImplemented
+        return (self.product, self.score, self.parts) == (other.product, other.score, other.parts)
+
+    __hash__ = None
+
+    def __repr__(self) -> str:
+        return f"Match(product={self.product!r}, score={self.score!r})"
 
 
 # --- facts: what scoring reads, gathered with a constant number of queries ------------------------------
@@ -432,11 +453,14 @@ def score_pair(
     today: datetime.date,
     weight: dict[str, float] | None = None,
     phrases: dict | None = None,
+    explain: bool = True,
 ) -> Match | None:
-    """Score one listing for one demand, or None when a hard filter rules it out (module docstring)."""
+    """Score one listing for one demand, or None when a hard filter rules it out (module docstring).
+
+    ``explain=False`` leaves the reasons to be worded when first read (``Match.reasons``: in the language
+    active then), so ranking hundreds of pairs spends no time on sentences nobody reads."""
     listing, wanted = product.product, demand.demand
     weight = weight or weights()
-    phrases = phrases or phrases_now()
     if wanted.buyer_id == listing.producer.owner_id:
         return None
     if wanted.category and listing.category != wanted.category:
@@ -451,27 +475,63 @@ def score_pair(
     harvest_ahead = bool(demand.window_months.intersection(listing.harvest_months or ()))
     if listing.stock <= 0 and not harvest_ahead:
         return None
+    if not explain:
+        parts = _scored_parts(demand, product, weight, supply_per_unit, harvest_ahead, None)[0]
+        return Match(
+            product=listing,
+            score=round(sum(parts.values()), 4),
+            parts=parts,
+            explain=lambda: score_pair(demand, product, today=today, weight=weight).reasons,
+        )
+    phrases = phrases or phrases_now()
+    parts, reasons = _scored_parts(demand, product, weight, supply_per_unit, harvest_ahead, phrases)
+    ordered = sorted(PARTS, key=lambda part: -parts[part])
+    return Match(
+        product=listing,
+        score=round(sum(parts.values()), 4),
+        parts=parts,
+        reasons=[reason for part in ordered for reason in reasons[part]],
+    )
 
+
+class _Silent(dict):
+    """Phrases when nothing is to be worded: every sentence is empty."""
+
+    def __missing__(self, key):
+        return ""
+
+
+_SILENT = _Silent()
+
+
+def _scored_parts(demand, product, weight, supply_per_unit, harvest_ahead, phrases):
+    """The weighted parts of a pair that passed the hard filters, and (with ``phrases``) their reasons."""
+    listing, wanted = product.product, demand.demand
+    explain = phrases is not None
     values: dict[str, float] = {}
-    reasons: dict[str, list[str]] = {}
-    unit_label = phrases["units"].get(wanted.unit, wanted.unit)
+    reasons: dict[str, list[str]] = {part: [] for part in PARTS}
+    unit_label = phrases["units"].get(wanted.unit, wanted.unit) if explain else ""
 
-    values["text"], reasons["text"] = _text_part(demand, product, phrases)
+    values["text"], reasons["text"] = _text_part(demand, product, phrases or _SILENT)
 
     if wanted.category:
         values["category"] = 1.0
-        reasons["category"] = [
-            phrases["category"] % {"category": phrases["categories"].get(listing.category, listing.category)}
-        ]
+        if explain:
+            reasons["category"] = [
+                phrases["category"]
+                % {"category": phrases["categories"].get(listing.category, listing.category)}
+            ]
     else:
-        values["category"], reasons["category"] = 0.5, []
+        values["category"] = 0.5
 
     wanted_quantity = Decimal(wanted.quantity)
     in_stock = listing.stock * supply_per_unit
     coming = product.harvest_yield * supply_per_unit if harvest_ahead else Decimal(0)
     coverage = float(min(Decimal(1), (in_stock + coming) / wanted_quantity))
-    quantity_reasons = []
-    if in_stock >= wanted_quantity:
+    quantity_reasons = reasons["quantity"]
+    if not explain:
+        pass
+    elif in_stock >= wanted_quantity:
         quantity_reasons.append(phrases["enough"])
     elif coming:
         quantity_reasons.append(
@@ -485,67 +545,85 @@ def score_pair(
         )
     if harvest_ahead and not product.harvest_yield and coverage < 0.5:
         coverage = 0.5
-        quantity_reasons.append(phrases["harvest_unknown"])
+        if explain:
+            quantity_reasons.append(phrases["harvest_unknown"])
     if wanted_quantity < listing.minimum_order * supply_per_unit:
         coverage *= 0.5
-        quantity_reasons.append(
-            phrases["below_minimum"]
-            % {"quantity": listing.minimum_order, "unit": phrases["units"].get(listing.unit, listing.unit)}
-        )
-    values["quantity"], reasons["quantity"] = coverage, quantity_reasons
+        if explain:
+            quantity_reasons.append(
+                phrases["below_minimum"]
+                % {
+                    "quantity": listing.minimum_order,
+                    "unit": phrases["units"].get(listing.unit, listing.unit),
+                }
+            )
+    values["quantity"] = coverage
 
     unit_price = price_per(listing.price, listing.unit, wanted.unit)
     if wanted.max_unit_price:
         ratio = float(unit_price / Decimal(wanted.max_unit_price))
-        price_text = {"price": format_vnd(round(unit_price)), "unit": unit_label}
         if ratio <= 1:
             values["price"] = 0.8 + 0.2 * (1 - ratio)
-            reasons["price"] = [phrases["price_within"] % price_text]
         else:
             values["price"] = max(0.0, 1 - (ratio - 1) * 2)
-            reasons["price"] = [phrases["price_above"] % {**price_text, "percent": round((ratio - 1) * 100)}]
+        if explain:
+            price_text = {"price": format_vnd(round(unit_price)), "unit": unit_label}
+            reasons["price"] = [
+                phrases["price_within"] % price_text
+                if ratio <= 1
+                else phrases["price_above"] % {**price_text, "percent": round((ratio - 1) * 100)}
+            ]
     else:
         values["price"] = 0.6
-        reasons["price"] = [phrases["price"] % {"price": format_vnd(round(unit_price)), "unit": unit_label}]
+        if explain:
+            reasons["price"] = [
+                phrases["price"] % {"price": format_vnd(round(unit_price)), "unit": unit_label}
+            ]
 
-    labels = [phrases["certifications"].get(kind, kind) for kind in sorted(product.certifications)]
-    certification_reasons = []
-    if product.ocop_stars:
-        certification_reasons.append(phrases["ocop"] % {"stars": product.ocop_stars})
-    if labels:
-        certification_reasons.append(phrases["certified"] % {"kinds": ", ".join(labels)})
     if demand.required_certifications or wanted.minimum_ocop_stars:
         values["certification"] = 1.0
-        certification_reasons.insert(0, phrases["requirements"])
     else:
-        values["certification"] = min(1.0, 0.4 + 0.12 * (product.ocop_stars or 0) + (0.2 if labels else 0.0))
-    reasons["certification"] = certification_reasons
+        values["certification"] = min(
+            1.0, 0.4 + 0.12 * (product.ocop_stars or 0) + (0.2 if product.certifications else 0.0)
+        )
+    if explain:
+        labels = [phrases["certifications"].get(kind, kind) for kind in sorted(product.certifications)]
+        certification_reasons = reasons["certification"]
+        if demand.required_certifications or wanted.minimum_ocop_stars:
+            certification_reasons.append(phrases["requirements"])
+        if product.ocop_stars:
+            certification_reasons.append(phrases["ocop"] % {"stars": product.ocop_stars})
+        if labels:
+            certification_reasons.append(phrases["certified"] % {"kinds": ", ".join(labels)})
 
-    distance_reasons = []
     if demand.point is not None and product.point is not None:
         kilometres = haversine_km(*product.point, *demand.point)
         distance = 1 / (1 + kilometres / DISTANCE_SCALE_KM)
-        distance_reasons.append(phrases["distance"] % {"km": round(kilometres)})
+        if explain:
+            reasons["distance"].append(phrases["distance"] % {"km": round(kilometres)})
     else:
         distance = 0.5
     if demand.zone is not None and listing.producer.delivery_fee_to(demand.zone) is None:
         distance *= 0.5
-        distance_reasons.append(phrases["no_delivery"] % {"zone": phrases["zones"][demand.zone]})
-    values["distance"], reasons["distance"] = distance, distance_reasons
+        if explain:
+            reasons["distance"].append(phrases["no_delivery"] % {"zone": phrases["zones"][demand.zone]})
+    values["distance"] = distance
 
     months = listing.harvest_months or []
     if harvest_ahead:
         values["season"] = 1.0
-        reasons["season"] = [
-            phrases["in_season"] % {"months": _month_names(demand.window_months.intersection(months))}
-        ]
+        if explain:
+            reasons["season"] = [
+                phrases["in_season"] % {"months": _month_names(demand.window_months.intersection(months))}
+            ]
     elif not months:
-        values["season"], reasons["season"] = 0.6, []
+        values["season"] = 0.6
     else:
         values["season"] = 0.6 if in_stock >= wanted_quantity else 0.3
-        reasons["season"] = [phrases["out_of_season"] % {"months": _month_names(months)}]
+        if explain:
+            reasons["season"] = [phrases["out_of_season"] % {"months": _month_names(months)}]
 
-    values["reliability"], reasons["reliability"] = _reliability_part(product, phrases)
+    values["reliability"], reasons["reliability"] = _reliability_part(product, phrases or _SILENT)
 
     clipped = {part: min(max(values[part], 0.0), 1.0) for part in PARTS}
     relevance = RELEVANCE_FLOOR + (1 - RELEVANCE_FLOOR) * clipped["text"]
@@ -553,14 +631,7 @@ def score_pair(
         part: round(weight[part] * clipped[part] * (1.0 if part == "text" else relevance), 4)
         for part in PARTS
     }
-    score = round(sum(parts.values()), 4)
-    ordered = sorted(PARTS, key=lambda part: -parts[part])
-    return Match(
-        product=listing,
-        score=score,
-        parts=parts,
-        reasons=[reason for part in ordered for reason in reasons[part]],
-    )
+    return parts, reasons
 
 
 def _number(value: Decimal) -> str:
@@ -695,13 +766,13 @@ def matches_for_demand(demand: BuyerDemand, *, limit: int = 20, today=None) -> l
         candidates = candidate_products(demand, CANDIDATE_LIMIT, today=today)
     else:
         candidates = _database_candidates(demand, facts, CANDIDATE_LIMIT, today)
-    weight, phrases = weights(), phrases_now()
-    matches = [
+    weight = weights()
+    matches = [  # worded only when read (the few shown)
         match
         for product in product_facts(candidates, today=today)
         # without a category, only the words chose the candidates: one must be a whole word of the listing
         if (demand.category or _shares_a_word(facts, product))
-        and (match := score_pair(facts, product, today=today, weight=weight, phrases=phrases)) is not None
+        and (match := score_pair(facts, product, today=today, weight=weight, explain=False)) is not None
     ]
     return _ranked(matches)[:limit]
 
@@ -729,7 +800,7 @@ def open_demand_queryset(products: list[Product], *, today: datetime.date):
     else:
         uncategorised = Q(pk__in=[])
     demands = (
-        BuyerDemand.objects.defer("note")
+        BuyerDemand.objects.defer("note", "created_at", "updated_at", "closed_at")
         .filter(status=DemandStatus.OPEN, needed_by__gte=today, unit__in=units)
         .filter(Q(category__in=categories) | uncategorised)
         .exclude(buyer_id__in={product.producer.owner_id for product in products})
@@ -775,14 +846,17 @@ def _fits(products: list[Product], *, today: datetime.date, limit: int | None):
     if not facts:
         return []
     demands = list(candidate_demands(products, today=today))
-    weight, phrases = weights(), phrases_now()
+    weight = weights()
     found = []
     for demand in demands:
         demand_facts = DemandFacts.of(demand, today=today)
         best = None
         for product in facts:
-            match = score_pair(demand_facts, product, today=today, weight=weight, phrases=phrases)
-            if match is None or not _shares_a_word(demand_facts, product):
+            if not _shares_a_word(demand_facts, product):
+                continue
+            # worded when read: in the reader's language (a buyer's e-mail, a producer's page)
+            match = score_pair(demand_facts, product, today=today, weight=weight, explain=False)
+            if match is None:
                 continue
             if best is None or match.score > best.score:
                 best = match

@@ -326,6 +326,26 @@ def test_a_listing_finds_the_open_demands_it_fits(buyer, owner_a, producer_a, te
     assert matching.demands_for_product(tea) == []
 
 
+def test_reasons_are_worded_when_read_in_the_readers_language(buyer, tea):
+    """Ranking words nothing; the reasons come when read, in the language active then (a buyer's e-mail
+    in the buyer's language, whatever language the job that found the pair ran in) — the same sentences
+    and parts as a pair scored with its reasons at once."""
+    demand = _demand(buyer)
+    with translation.override("vi"):
+        (found, match), *_others = matching.demands_for_product(tea)
+    with translation.override("en"):
+        english = list(match.reasons)
+        explained = matching.score_pair(
+            matching.DemandFacts.of(found, today=TODAY),
+            matching.product_facts([tea], today=TODAY)[0],
+            today=TODAY,
+        )
+
+    assert found.pk == demand.pk
+    assert "Enough in stock for the whole quantity" in english
+    assert english == explained.reasons and match.parts == explained.parts and match.score == explained.score
+
+
 def test_a_producer_sees_each_demand_once_with_its_best_listing(buyer, producer_a, tea):
     green = make_product(producer_a, "Chè xanh", price=150_000, stock=400)
     wants_green = _demand(buyer, title="Chè xanh", keywords="")
