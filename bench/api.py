@@ -27,7 +27,8 @@ What it does, start to finish (everything lives in a temporary directory that is
    where a 304 is the expected answer. API requests send ``Accept: application/json`` and
    ``Accept-Encoding: gzip`` as partner HTTP clients do. This server runs with the answer cache on
    (``API_RESPONSE_CACHE_SECONDS`` at its default, as in production): a repeated question is answered
-   from the cache under its ETag after the key, scope and quota checks and the exchange-log write;
+   from the cache under its ETag after the key, scope and quota checks and the exchange-log write —
+   like a revalidation, early, before the rest of the stack (``api/shortcut.py``);
    then a second server with ``API_RESPONSE_CACHE_SECONDS=0`` answers the two lists again
    (``products-nocache``, ``guides-nocache``), every request serializing its 50 items;
 5. prints one table (ratios to the bare DRF view — the target's baseline — and to the bare Django view),

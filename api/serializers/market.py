@@ -74,9 +74,12 @@ class ProductSerializer(SyndicatedMixin, serializers.Serializer):
 
     def get_certifications(self, obj) -> CertificationSerializer(many=True):
         today = self.context["today"]
+        certifications = getattr(obj, "ordered_certifications", None)  # prefetched by the product views
+        if certifications is None:
+            certifications = obj.certifications.all()
         return [
             {"kind": item.kind, "issuer": item.issuer, "valid_until": item.valid_until}
-            for item in obj.certifications.all()
+            for item in certifications
             if item.is_current(today)
         ]
 

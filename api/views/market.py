@@ -86,7 +86,12 @@ class ProductViewSet(PlacesMixin, ReadOnlyApiViewSet):
     filter_serializer_class = ProductFilter
 
     def get_queryset(self):
-        certifications = Prefetch("certifications", queryset=Certification.objects.order_by("kind", "pk"))
+        # into a list (``to_attr``): no related manager and queryset cloned per product of the page
+        certifications = Prefetch(
+            "certifications",
+            queryset=Certification.objects.order_by("kind", "pk"),
+            to_attr="ordered_certifications",
+        )
         return with_cards(Product.objects.listed()).prefetch_related(certifications)
 
     def apply_filters(self, queryset, filters):
