@@ -155,7 +155,11 @@ def prefilter(queryset, item: MatchableItem):
 
 
 def keyword_sets_of(keywords: str) -> list[list[str]]:
-    """The keyword alternatives as stored on a subscription (``keyword_sets``): folded words, sorted."""
+    """The keyword alternatives as stored on a subscription (``keyword_sets``): folded words, sorted.
+
+    Kept by ``Subscription.save()``; a change to how keywords are folded or split (``core.matching``)
+    needs a data migration that recomputes the column (as ``api/migrations/0002`` fills it), or
+    PostgreSQL and the Python rule would disagree."""
     return [sorted(alternative) for alternative in keyword_alternatives(keywords or "")]
 
 
@@ -169,7 +173,8 @@ def _jsonb_list_allows(field: str, values) -> Q:
 
 def decided_in_sql(queryset, item: MatchableItem):
     """PostgreSQL only: exactly the subscriptions of ``queryset`` that :func:`subscription_matches` lets
-    ``item`` through, decided by the database."""
+    ``item`` through, decided by the database. Read it directly (it names the subscription table, so it
+    cannot be nested as a subquery, where Django would alias that table)."""
     table = queryset.model._meta.db_table
     queryset = queryset.filter(
         _jsonb_list_allows("content_types", [item.kind]),

@@ -41,6 +41,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
 from django.core.signals import setting_changed
+from django.db import DatabaseError
 from django.http import HttpResponse
 from django.middleware.gzip import re_accepts_gzip
 from django.urls import Resolver404, resolve
@@ -208,6 +209,21 @@ setting_changed.connect(_forget_targets)
 # --- the answer -----------------------------------------------------------------------------------------
 
 
+#: what an ``Accept`` header must allow for DRF to choose JSON (no 406)
+JSON_MEDIA = frozenset({"application/json", "application/*", "*/*"})
+
+
+def _negotiates_json(request) -> bool:
+    """True when DRF's content negotiation would pick JSON: no ``?format=`` (a suffix it may refuse with
+    a 404) and an ``Accept`` that is absent or allows ``application/json``."""
+    if "format" in request.GET:
+        return False
+    accept = request.META.get("HTTP_ACCEPT", "")
+    if not accept.strip():
+        return True
+    return any(part.split(";", 1)[0].strip().lower() in JSON_MEDIA for part in accept.split(","))
+
+
 def requested_language(request) -> str | None:
     """As ``api.views.base.requested_language``; ``None`` for a ``?lang`` we do not answer in (400)."""
     raw = request.GET.get("lang")
@@ -274,6 +290,8 @@ def early_answer(request) -> HttpResponse | None:
     target = view_target(request.path_info, request.method)
     if target is None or (target.scope and not partner.has_scope(target.scope)):
         return None
+    if not _negotiates_json(request):  # the full path answers 406 or 404 before counting anything
+        return None
     language = requested_language(request)
     conditional = "HTTP_IF_NONE_MATCH" in request.META or "HTTP_IF_MODIFIED_SINCE" in request.META
     if language is None or not (conditional or settings.API_RESPONSE_CACHE_SECONDS > 0):
@@ -326,15 +344,18 @@ def early_answer(request) -> HttpResponse | None:
     response["Cache-Control"] = "private, no-cache"
     response["X-Frame-Options"] = getattr(settings, "X_FRAME_OPTIONS", "DENY")
     response["Content-Length"] = str(len(response.content))
-    record_exchange(
-        partner_id=api_key.partner_id,
-        key_prefix=api_key.prefix,
-        request=request,
-        operation=target.operation,
-        status=response.status_code,
-        body=b"",
-        digest=digest,
-    )
+    try:
+        record_exchange(
+            partner_id=api_key.partner_id,
+            key_prefix=api_key.prefix,
+            request=request,
+            operation=target.operation,
+            status=response.status_code,
+            body=b"",
+            digest=digest,
+        )
+    except DatabaseError:  # written with the answer (API_EXCHANGE_FLUSH_SECONDS=0) and the database is
+        return None  # down: the full path answers (503 + Retry-After), with the quota counted here
     return response
 
 

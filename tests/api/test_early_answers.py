@@ -228,3 +228,28 @@ def test_only_views_with_the_standard_checks_answer_early(path, early):
         assert target.operation.endswith(
             ".retrieve" if path.rstrip("/").split("/")[-1].isdigit() else ".list"
         )
+
+
+@pytest.mark.django_db
+@needs_redis
+@pytest.mark.parametrize(
+    ("extra", "refused"),
+    [({"HTTP_ACCEPT": "text/html"}, 406), ({"QUERY": "&format=xml"}, 404)],
+)
+def test_a_question_drf_would_refuse_is_refused_not_revalidated(
+    api_client, tea, answers_kept, full_path, extra, refused
+):
+    etag = api_client.get(PRODUCTS)["ETag"]
+    headers = {name: value for name, value in extra.items() if name != "QUERY"}
+    counted = minute_count(api_client.partner)
+
+    answer = api_client.get(
+        PRODUCTS + extra.get("QUERY", ""),
+        HTTP_IF_NONE_MATCH="*",
+        HTTP_IF_MODIFIED_SINCE="Fri, 01 Jan 2100 00:00:00 GMT",
+        **headers,
+    )
+
+    assert answer.status_code == refused
+    assert len(full_path) == 2  # the first, and this one
+    assert minute_count(api_client.partner) == counted  # refused before any quota was counted
