@@ -27,6 +27,7 @@ urlpatterns = [
     path("demands/", demands.my_demands, name="my_demands"),
     path("demands/new/", demands.demand_new, name="demand_new"),
     path("demands/<uuid:public_id>/", demands.demand_detail, name="demand"),
+    path("demands/<uuid:public_id>/edit/", demands.demand_edit, name="demand_edit"),
     path("demands/<uuid:public_id>/close/", demands.demand_close, name="demand_close"),
     path(
         "demands/<uuid:public_id>/contact/<int:producer_id>/", demands.demand_contact, name="demand_contact"

@@ -100,8 +100,17 @@ class DemandForm(AccessibleForm):
     def clean_keywords(self):
         return " ".join(self.cleaned_data["keywords"].split())
 
+    @classmethod
+    def initial_of(cls, demand) -> dict:
+        """A demand's current values, to change it."""
+        values = {name: getattr(demand, name) for name in cls.base_fields}
+        values["required_certifications"] = list(demand.required_certifications or ())
+        values["minimum_ocop_stars"] = "" if demand.minimum_ocop_stars is None else demand.minimum_ocop_stars
+        return values
+
     def service_arguments(self) -> dict:
-        """The keyword arguments of ``services.demands.post_demand`` (without ``buyer``)."""
+        """The keyword arguments of ``services.demands.post_demand`` (without ``buyer``) and of
+        ``update_demand``."""
         data = self.cleaned_data
         return {
             "title": data["title"],

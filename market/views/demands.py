@@ -186,6 +186,30 @@ def demand_new(request):
 
 @login_required
 @never_cache
+@require_http_methods(["GET", "POST"])
+def demand_edit(request, public_id):
+    """The buyer changes an open demand; the ranking and the producers who see it follow the change."""
+    demand = _buyer_demand(request, public_id)
+    if demand.status != DemandStatus.OPEN:
+        messages.error(request, _("This demand is no longer open, so it cannot be changed."))
+        return redirect("market:demand", public_id=demand.public_id)
+    form = DemandForm(submitted(request), initial=DemandForm.initial_of(demand))
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                demand_services.update_demand(demand=demand, actor=request.user, **form.service_arguments())
+            except (MarketError, ValidationError) as error:
+                apply_demand_error(form, error)
+            else:
+                messages.success(request, _("Your demand is changed. The ranking below follows the change."))
+                return redirect("market:demand", public_id=demand.public_id)
+        status = 400
+    return render(request, "market/demands/demand_form.html", {"form": form, "demand": demand}, status=status)
+
+
+@login_required
+@never_cache
 def demand_detail(request, public_id):
     demand = _buyer_demand(request, public_id)
     matches = []

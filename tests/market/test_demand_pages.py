@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 
 from accounts.models import Role
+from core.models import Event
 from market import services as market_services
 from market.models import (
     BuyerDemand,
@@ -260,6 +261,83 @@ def test_a_bad_demand_is_refused_on_its_field_and_nothing_is_written(client, buy
     assert field_error(response.text, field), f"no message on {field}"
     assert 'class="error-summary"' in response.text
     assert not BuyerDemand.objects.exists()
+
+
+def test_the_buyer_changes_an_open_demand_and_the_ranking_follows(client, buyer, tea, plums):
+    demand = post_demand(buyer, title="Chè cho quán", category=Category.TEA, quantity=20)
+    client.force_login(buyer)
+    detail = client.get(market_url("demand", public_id=demand.public_id)).text
+    page = client.get(market_url("demand_edit", public_id=demand.public_id))
+    data = demand_form_data(
+        title="Mận Bắc Hà cho quán",
+        category=Category.FRUIT,
+        keywords="mận",
+        quantity="40",
+        required_certifications=[],
+        note="Hai lần.",
+    )
+
+    response = client.post(market_url("demand_edit", public_id=demand.public_id), data)
+
+    assert f'href="{market_url("demand_edit", public_id=demand.public_id)}"' in detail
+    assert page.status_code == 200
+    assert 'value="Chè cho quán"' in page.text and 'name="quantity" value="20"' in page.text
+    assert response.status_code == 302
+    assert response["Location"] == market_url("demand", public_id=demand.public_id)
+    demand.refresh_from_db()
+    assert (demand.title, demand.category, demand.quantity, demand.note) == (
+        "Mận Bắc Hà cho quán",
+        Category.FRUIT,
+        40,
+        "Hai lần.",
+    )
+    changed = Event.objects.get(name="market.demand.updated", subject_id=str(demand.pk))
+    assert set(changed.payload["fields"]) >= {"title", "category", "quantity", "keywords", "note"}
+    ranked = client.get(market_url("demand", public_id=demand.public_id)).text
+    assert f'id="match-{tea.pk}"' in detail and f'id="match-{plums.pk}"' not in detail
+    assert f'id="match-{plums.pk}"' in ranked and f'id="match-{tea.pk}"' not in ranked
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"), [({"needed_by": "2020-01-01"}, "needed_by"), ({"quantity": "0"}, "quantity")]
+)
+def test_a_bad_change_is_refused_on_its_field_and_nothing_changes(client, buyer, tea, overrides, field):
+    demand = post_demand(buyer, title="Chè cho quán", quantity=20)
+    client.force_login(buyer)
+
+    response = client.post(
+        market_url("demand_edit", public_id=demand.public_id), demand_form_data(**overrides)
+    )
+
+    assert response.status_code == 400
+    assert field_error(response.text, field)
+    demand.refresh_from_db()
+    assert (demand.title, demand.quantity) == ("Chè cho quán", 20)
+    assert not Event.objects.filter(name="market.demand.updated").exists()
+
+
+def test_a_closed_demand_or_another_buyers_cannot_be_changed(client, buyer, other_buyer, tea):
+    closed = post_demand(buyer, title="Chè cũ")
+    demand_services.close_demand(demand=closed, actor=buyer)
+    theirs = post_demand(other_buyer, title="Chè của người khác")
+    client.force_login(buyer)
+
+    refused = client.post(
+        market_url("demand_edit", public_id=closed.public_id), demand_form_data(title="Mới")
+    )
+    hidden = client.post(market_url("demand_edit", public_id=theirs.public_id), demand_form_data(title="Mới"))
+
+    assert refused.status_code == 302 and refused["Location"] == market_url(
+        "demand", public_id=closed.public_id
+    )
+    assert hidden.status_code == 404
+    closed.refresh_from_db()
+    theirs.refresh_from_db()
+    assert (closed.title, theirs.title) == ("Chè cũ", "Chè của người khác")
+    assert (
+        f'href="{market_url("demand_edit", public_id=closed.public_id)}"'
+        not in client.get(market_url("demand", public_id=closed.public_id)).text
+    )
 
 
 def test_my_demands_lists_only_the_buyers_own_with_their_waiting_offers(client, buyer, other_buyer, tea):

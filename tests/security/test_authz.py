@@ -120,6 +120,7 @@ MATRIX = {
     "market:my_demands": ("mine", {}, "buyer"),
     "market:demand_new": ("mine", {}, "buyer"),
     "market:demand": ("owned", {"public_id": "random"}, None),
+    "market:demand_edit": ("owned", {"public_id": "random"}, None),
     "market:demand_close": ("owned", {"public_id": "random"}, None),
     "market:demand_contact": ("owned", {"public_id": "random", "producer_id": "producer_a"}, None),
     "market:offer_accept": ("owned", {"public_id": "random", "offer_id": 1}, None),
