@@ -93,9 +93,12 @@ def current_ocop(product: Product, today=None):
     return rating if rating.is_current(today) else None
 
 
-def with_cards(products):
-    """What a product card shows, selected and prefetched for a whole page of products."""
-    return products.select_related("producer", "commune", "ocop").prefetch_related(_first_photo())
+def with_cards(products, *, commune: bool = True):
+    """What a product card shows, selected and prefetched for a whole page of products. ``commune=False``
+    leaves out the commune's page (a wide Wagtail row per product) for callers that name communes from
+    their own lookup (the partner API's places)."""
+    related = ("producer", "commune", "ocop") if commune else ("producer", "ocop")
+    return products.select_related(*related).prefetch_related(_first_photo())
 
 
 # --- the catalogue ----------------------------------------------------------------------------------

@@ -92,7 +92,8 @@ class ProductViewSet(PlacesMixin, ReadOnlyApiViewSet):
             queryset=Certification.objects.order_by("kind", "pk"),
             to_attr="ordered_certifications",
         )
-        return with_cards(Product.objects.listed()).prefetch_related(certifications)
+        # communes are named from the request's places (``PlacesMixin``), not from a joined page per row
+        return with_cards(Product.objects.listed(), commune=False).prefetch_related(certifications)
 
     def apply_filters(self, queryset, filters):
         page_ids = self.commune_page_ids(filters)
