@@ -85,6 +85,7 @@ class Searchable:
     search: Callable[[list[str], int], list[SearchHit]]
     more_url: Callable[[str], str] | None = None
     order: int = 100
+    keys_due: Callable[[Any, Any], Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,10 @@ class SearchSource:
     index drops it. ``event_patterns`` (globs) name the domain events that change its items;
     ``keys_for_event(event)`` says which keys an event touches (default: ``"<kind>:<subject_id>"``).
     ``categories`` are the ``(value, label)`` of the ``category`` its documents carry (facet labels and
-    validation); ``more_url(query)`` links to the app's own full search.
+    validation); ``more_url(query)`` links to the app's own full search. ``keys_due(since, until)`` names
+    the keys whose document changes by the mere passing of time between those two moments — an OCOP
+    rating expiring, a notice expiring, an event ending, a departure leaving — with no event recorded:
+    the hourly job ``core.search-refresh-due`` re-indexes them.
     """
 
     kind: str
@@ -110,6 +114,7 @@ class SearchSource:
     categories: tuple[tuple[str, Any], ...] = ()
     more_url: Callable[[str], str] | None = None
     order: int = 100
+    keys_due: Callable[[Any, Any], Any] | None = None
 
     def document_kinds(self) -> tuple[tuple[str, Any], ...]:
         return self.kinds or ((self.kind, self.label),)

@@ -88,3 +88,11 @@ def requeue_stale_tasks(*, now: datetime | None = None) -> dict[str, int]:
 def requeue_stale_tasks_task() -> dict[str, int]:
     """Every minute: queue again the jobs whose worker died while running them."""
     return requeue_stale_tasks()
+
+
+@task()
+def refresh_due_search_entries_task() -> int:
+    """Hourly: the search entries that time alone changed (``core.search.indexing.refresh_due``)."""
+    from .search.indexing import refresh_due
+
+    return refresh_due()

@@ -107,6 +107,21 @@ def search_keys_for_event(event) -> list[str]:
     return [f"product:{pk}" for pk in product_ids]
 
 
+def search_keys_due(since, until) -> list[str]:
+    """Listings whose OCOP rating ran out between ``since`` and ``until``: a rating counts up to and
+    including its ``expires_on`` day, so its stars leave the search facets when the next day begins."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from .models import Product
+
+    first = timezone.localdate(since) - timedelta(days=1)  # a day's margin: re-indexing is idempotent
+    last = timezone.localdate(until)
+    expired = Product.objects.listed().filter(ocop__expires_on__gte=first, ocop__expires_on__lt=last)
+    return [f"product:{pk}" for pk in expired.values_list("pk", flat=True)]
+
+
 def enqueue_order_email(event) -> None:
     """Event handler: after the transaction commits, email the buyer and the producer about the order."""
     from .tasks import send_order_email_task
@@ -237,6 +252,7 @@ def register() -> None:
             documents=search_documents,
             event_patterns=("market.product.*", "market.producer.*"),
             keys_for_event=search_keys_for_event,
+            keys_due=search_keys_due,
             categories=tuple(Category.choices),
             more_url=catalogue_search_url,
             order=20,

@@ -116,6 +116,15 @@ def search_keys_for_event(event) -> list[str]:
     return [f"service:{pk}" for pk in service_ids]
 
 
+def search_keys_due(since, until) -> list[str]:
+    """Tours and experiences with a departure that left between ``since`` and ``until``: their price is
+    the lowest seat price of the departures still to come."""
+    from .models import Slot
+
+    left = Slot.objects.filter(starts_at__gte=since, starts_at__lt=until, is_cancelled=False)
+    return [f"service:{pk}" for pk in left.values_list("service_id", flat=True).distinct()]
+
+
 def enqueue_booking_email(event) -> None:
     """Event handler: after the transaction commits, email the guest and the host about the booking."""
     from .tasks import send_booking_email_task
@@ -157,6 +166,7 @@ def register() -> None:
             documents=search_documents,
             event_patterns=("tourism.service.*", "tourism.host.*", "tourism.unit.*", "tourism.slot.*"),
             keys_for_event=search_keys_for_event,
+            keys_due=search_keys_due,
             kinds=tuple(ServiceKind.choices),
             more_url=tourism_search_url,
             order=30,

@@ -208,6 +208,21 @@ def ids_of(keys, prefix: str) -> list[int]:
     return ids
 
 
+def _pages_due(kind: str):
+    """``keys_due`` of notices (ranked lower once expired) and events (once ended)."""
+
+    def keys_due(since, until) -> list[str]:
+        from .models import EventPage, NoticePage
+
+        if kind == "notice":
+            pages = NoticePage.objects.live().filter(expires_at__gte=since, expires_at__lt=until)
+        else:
+            pages = EventPage.objects.live().filter(end__gte=since, end__lt=until)
+        return [f"{kind}:{pk}" for pk in pages.values_list("pk", flat=True)]
+
+    return keys_due
+
+
 def _page_documents(kind: str):
     """``documents(keys)`` of a page kind: live, public pages, one document each in its own language."""
 
@@ -327,6 +342,7 @@ def register_search_sources() -> None:
                 label=label,
                 documents=_page_documents(kind),
                 event_patterns=(f"village.{kind}.*",),
+                keys_due=_pages_due(kind) if kind in ("notice", "event") else None,
                 categories=categories,
                 order=order,
             ),

@@ -15,6 +15,7 @@ the commit.
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
+from datetime import timedelta
 
 from django.db import transaction
 
@@ -137,6 +138,40 @@ def _reindex_in_transaction(keys: list[str], backend: SearchBackend) -> None:
 
 
 EVENT_HANDLER = EventHandler("*", handle_event)
+
+
+#: when the time-bound refresh last looked (the cache); the first run looks back DUE_FIRST_LOOK
+DUE_CHECKED_KEY = "search-due-checked-at"
+DUE_FIRST_LOOK = timedelta(hours=2)
+DUE_LONGEST_LOOK = timedelta(days=7)
+
+
+def refresh_due(*, now=None) -> int:
+    """Re-index the documents that time alone changed since the last run (each source's ``keys_due``):
+    an expired OCOP rating leaves the stars facet, an expired notice or a past event ranks lower, a
+    departure that left no longer prices a tour. Returns how many keys were re-indexed.
+
+    The window starts where the last run ended (kept in the cache; two hours back when unknown, at most
+    a week), so a run missed while the scheduler was down is caught up; re-indexing is idempotent, so
+    overlapping windows cost nothing but the work."""
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    now = now or timezone.now()
+    checked = cache.get(DUE_CHECKED_KEY)
+    since = now - DUE_FIRST_LOOK if checked is None else max(checked, now - DUE_LONGEST_LOOK)
+    keys: list[str] = []
+    for source in sources():
+        if source.keys_due is not None:
+            keys.extend(source.keys_due(since, now))
+    keys = sorted(set(keys))
+    backend = get_search_backend()
+    for start in range(0, len(keys), BATCH_SIZE):
+        reindex(keys[start : start + BATCH_SIZE], backend=backend)
+    cache.set(DUE_CHECKED_KEY, now, timeout=None)
+    if keys:
+        logger.info("search: %s entries changed by time re-indexed (%s to %s)", len(keys), since, now)
+    return len(keys)
 
 
 def register() -> None:
