@@ -27,7 +27,7 @@ from elasticsearch import ApiError, Elasticsearch, TransportError
 from elasticsearch_dsl import Index, Integer, Keyword, Mapping, Percolator, Q
 
 from core.matching import keyword_alternatives
-from core.search.elastic import alias_name, build_and_swap, ensure_alias, get_client, percolate
+from core.search.elastic import alias_name, build_and_swap, ensure_alias, events_since, get_client, percolate
 
 from .matching import MatchableItem
 from .models import Subscription
@@ -169,8 +169,23 @@ def rebuild_subscriptions(
         for subscription in rows:
             yield {"_index": name, "_id": str(subscription.pk), "_source": stored_source(subscription)}
 
+    def catch_up(since) -> int:  # subscriptions and partners changed while loading (build_and_swap)
+        if subscriptions is not None:  # a chosen set (tests, a partial load): nothing to replay
+            return 0
+        ids: set[int] = set()
+        for event in events_since(since, ("api.subscription.", "api.partner.")):
+            ids.update(_subscription_ids(event))
+        for subscription_id in sorted(ids):
+            sync_subscription(subscription_id, client=client)
+        return len(ids)
+
     _name, loaded = build_and_swap(
-        client, alias=subscriptions_alias(), index=subscriptions_index, actions=actions, progress=progress
+        client,
+        alias=subscriptions_alias(),
+        index=subscriptions_index,
+        actions=actions,
+        progress=progress,
+        catch_up=catch_up,
     )
     return loaded
 
@@ -199,12 +214,17 @@ def on_subscription_event(event) -> None:
     reinstatement and new terms change which of them listen)."""
     if not uses_elasticsearch():
         return
-    if event.name.startswith("api.partner.") and event.subject_type == "api.partner":
-        ids = list(Subscription.objects.filter(partner_id=event.subject_id).values_list("pk", flat=True))
-    else:
-        ids = [(event.payload or {}).get("subscription")]
-    for subscription_id in filter(None, ids):
+    for subscription_id in _subscription_ids(event):
         transaction.on_commit(lambda subscription_id=subscription_id: sync_subscription(subscription_id))
+
+
+def _subscription_ids(event) -> list[int]:
+    """The subscriptions an ``api.subscription.*`` or ``api.partner.*`` event touches."""
+    if event.name.startswith("api.partner.") and event.subject_type == "api.partner":
+        return list(Subscription.objects.filter(partner_id=event.subject_id).values_list("pk", flat=True))
+    return [
+        subscription_id for subscription_id in [(event.payload or {}).get("subscription")] if subscription_id
+    ]
 
 
 @task()

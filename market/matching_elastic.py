@@ -50,6 +50,7 @@ from core.search.elastic import (
     alias_name,
     build_and_swap,
     ensure_alias,
+    events_since,
     get_client,
     percolate,
     vietnamese_text,
@@ -254,8 +255,20 @@ def rebuild_products(
         for product in products_for_indexing().listed().order_by("pk").iterator(chunk_size=1000):
             yield {"_index": name, "_id": str(product.pk), "_source": product_document(product, today=today)}
 
+    def catch_up(since) -> int:  # listings changed while loading (build_and_swap)
+        events = events_since(since, ("market.product.", "market.producer."))
+        product_ids = sorted({pk for event in events for pk in product_ids_for_event(event)})
+        if product_ids:
+            sync_products(product_ids, client=client)
+        return len(product_ids)
+
     _name, loaded = build_and_swap(
-        client, alias=products_alias(), index=products_index, actions=actions, progress=progress
+        client,
+        alias=products_alias(),
+        index=products_index,
+        actions=actions,
+        progress=progress,
+        catch_up=catch_up,
     )
     return loaded
 
@@ -363,8 +376,20 @@ def rebuild_demands(
         for demand in demands.iterator(chunk_size=1000):
             yield {"_index": name, "_id": str(demand.pk), "_source": stored_demand(demand)}
 
+    def catch_up(since) -> int:  # demands posted, changed or closed while loading (build_and_swap)
+        events = events_since(since, DEMAND_EVENTS)
+        demand_ids = sorted({pk for event in events if (pk := _subject_pk(event)) is not None})
+        for demand_id in demand_ids:
+            sync_demand(demand_id, client=client)
+        return len(demand_ids)
+
     _name, loaded = build_and_swap(
-        client, alias=demands_alias(), index=demands_index, actions=actions, progress=progress
+        client,
+        alias=demands_alias(),
+        index=demands_index,
+        actions=actions,
+        progress=progress,
+        catch_up=catch_up,
     )
     return loaded
 

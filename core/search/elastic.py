@@ -22,7 +22,7 @@ Nothing here imports a domain app: documents come from ``core.registries.search_
 """
 
 from collections.abc import Callable, Iterable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from elastic_transport import TransportError
@@ -59,7 +59,14 @@ from core.search.documents import (
     Suggestion,
     query_words,
 )
-from core.search.indexing import all_documents, known_categories, known_kinds
+from core.search.indexing import (
+    BATCH_SIZE,
+    all_documents,
+    keys_changed_since,
+    known_categories,
+    known_kinds,
+    reindex,
+)
 from core.search_analysis import VIETNAMESE_ANALYSIS
 from core.text import fold, fold_query
 
@@ -249,6 +256,23 @@ def current_indices(client: Elasticsearch, alias: str) -> list[str]:
     return sorted(response.body)
 
 
+#: how far before a build's start its catch-up looks: a change whose transaction began (and recorded its
+#: event) just before the build read the rows, but committed after, is replayed too
+CATCH_UP_MARGIN = timedelta(minutes=5)
+
+
+def events_since(since: datetime, prefixes: Iterable[str]):
+    """The recorded domain events whose name starts with one of ``prefixes``, since ``since``, in order."""
+    from django.db.models import Q
+
+    from core.models import Event
+
+    names = Q()
+    for prefix in prefixes:
+        names |= Q(name__startswith=prefix)
+    return Event.objects.filter(names, occurred_at__gte=since).order_by("occurred_at", "pk")
+
+
 def build_and_swap(
     client: Elasticsearch,
     *,
@@ -257,13 +281,22 @@ def build_and_swap(
     actions: Callable[[str], Iterable[dict]],
     progress: Progress | None = None,
     now: datetime | None = None,
+    catch_up: Callable[[datetime], int] | None = None,
 ) -> tuple[str, int]:
     """Create ``<alias>-<timestamp>``, bulk-load ``actions(name)``, swap ``alias`` to it, delete the old.
 
     Readers see the old index until the one ``update_aliases`` call, then the new one; there is no
     moment without an index. A failure while loading deletes the half-built index and leaves the alias
     where it was. Returns the new index name and how many documents went in.
+
+    Changes made while the new index loads are written through the alias — into the old index — and
+    the load may have read their rows before them: ``catch_up(since)`` replays them into the new index
+    once the alias points at it (the domain events recorded since the build began, less
+    :data:`CATCH_UP_MARGIN`) and returns how many items it wrote again.
     """
+    from django.utils import timezone
+
+    started = timezone.now()
     say = progress or (lambda line: None)
     name = timestamped_index_name(alias, now)
     client.indices.create(index=name, **index_body(index(name)))
@@ -288,6 +321,10 @@ def build_and_swap(
     swap.append({"add": {"index": name, "alias": alias}})
     client.indices.update_aliases(actions=swap)
     say(f"alias {alias} → {name}")
+    if catch_up is not None:
+        caught = catch_up(started - CATCH_UP_MARGIN)
+        if caught:
+            say(f"{caught} items changed while loading written again")
     for existing in old:
         client.indices.delete(index=existing, ignore_unavailable=True)
         say(f"deleted old index {existing}")
@@ -612,8 +649,16 @@ class ElasticsearchSearchBackend(SearchBackend):
             index=items_index,
             actions=lambda name: index_actions(all_documents(progress), name),
             progress=progress,
+            catch_up=self._catch_up,
         )
         return loaded
+
+    def _catch_up(self, since: datetime) -> int:
+        """Re-index the items of every event recorded since ``since`` (see :func:`build_and_swap`)."""
+        keys = keys_changed_since(since)
+        for start in range(0, len(keys), BATCH_SIZE):
+            reindex(keys[start : start + BATCH_SIZE], backend=self)
+        return len(keys)
 
 
 # --- percolation (stored queries: buyer demands, partner subscriptions) ---------------------------------

@@ -102,6 +102,16 @@ def keys_for_event(event) -> list[str]:
     return list(dict.fromkeys(keys))
 
 
+def keys_changed_since(since) -> list[str]:
+    """The keys of every item a domain event recorded since ``since`` touched (a rebuild's catch-up)."""
+    from core.models import Event
+
+    keys: set[str] = set()
+    for event in Event.objects.filter(occurred_at__gte=since).order_by("pk").iterator(chunk_size=1000):
+        keys.update(keys_for_event(event))
+    return sorted(keys)
+
+
 def reindex_committed(keys: list[str]) -> None:
     """Re-index ``keys`` once their change is committed (an ``on_commit`` callback); a failure is logged."""
     backend = get_search_backend()

@@ -271,8 +271,9 @@ DALAT = document(
 
 
 @pytest.fixture
-def sources(monkeypatch):
-    """Two registered sources (and no other), yielding the documents above."""
+def sources(monkeypatch, db):
+    """Two registered sources (and no other), yielding the documents above (a rebuild reads the event
+    log for its catch-up, so the database is there)."""
     registered = {
         "product": SearchSource(
             kind="product",
@@ -707,6 +708,47 @@ def test_rebuild_creates_loads_swaps_then_deletes_the_old_index(server, client, 
         f"alias svp-items → {new}",
         f"deleted old index {old}",
     ]
+
+
+@pytest.mark.django_db
+def test_changes_made_while_the_new_index_loads_are_caught_up_after_the_swap(server, client, monkeypatch):
+    """A listing renamed while the rebuild reads: its after-commit write goes through the alias into the
+    old index, which the swap then drops; the catch-up replays the events recorded since the build began
+    into the new index."""
+    from core.events import record_event
+
+    current = {"title": "Chè Shan Tuyết Tả Van"}
+    backend = elastic.ElasticsearchSearchBackend(client=client)
+
+    def product_documents(keys):
+        yield replace(TEA, title=current["title"])
+        if keys is None and current["title"] != "Chè Shan Tuyết mới":  # the change lands mid-load
+            current["title"] = "Chè Shan Tuyết mới"
+            record_event("test.product.renamed", payload={"product": 1})
+            backend.index([replace(TEA, title=current["title"])])  # its after-commit write: the alias
+
+    monkeypatch.setattr(
+        search_sources,
+        "_entries",
+        {
+            "product": SearchSource(
+                kind="product",
+                label="Products",
+                documents=product_documents,
+                event_patterns=("test.product.*",),
+                keys_for_event=lambda event: [f"product:{event.payload['product']}"],
+            )
+        },
+    )
+    backend.rebuild()  # an index behind the alias first
+    lines: list[str] = []
+    current["title"] = "Chè Shan Tuyết Tả Van"
+
+    backend.rebuild(progress=lines.append)
+
+    (index,) = server.aliases_of("svp-items")
+    assert server.indices[index]["docs"]["product:1|vi"]["title"] == "Chè Shan Tuyết mới"
+    assert "1 items changed while loading written again" in lines
 
 
 def test_a_failed_load_deletes_the_new_index_and_keeps_the_alias(server, client, sources):
