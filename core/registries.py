@@ -85,7 +85,6 @@ class Searchable:
     search: Callable[[list[str], int], list[SearchHit]]
     more_url: Callable[[str], str] | None = None
     order: int = 100
-    keys_due: Callable[[Any, Any], Any] | None = None
 
 
 @dataclass(frozen=True)

@@ -491,11 +491,15 @@ def candidate_product_ids(
 # --- keeping both indices current (SEARCH_BACKEND == "elasticsearch") ----------------------------------
 
 #: a demand event whose subject is the demand: its stored query is written again or removed
+#: the events after which a demand's stored query is written again or removed (the live handler and a
+#: rebuild's catch-up follow the same list)
 DEMAND_EVENTS = (
     "market.demand.posted",
     "market.demand.updated",
     "market.demand.closed",
     "market.demand.fulfilled",
+    "market.demand.reopened",
+    "market.demand.expired",
 )
 
 

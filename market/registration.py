@@ -110,14 +110,11 @@ def search_keys_for_event(event) -> list[str]:
 def search_keys_due(since, until) -> list[str]:
     """Listings whose OCOP rating ran out between ``since`` and ``until``: a rating counts up to and
     including its ``expires_on`` day, so its stars leave the search facets when the next day begins."""
-    from datetime import timedelta
-
     from django.utils import timezone
 
     from .models import Product
 
-    first = timezone.localdate(since) - timedelta(days=1)  # a day's margin: re-indexing is idempotent
-    last = timezone.localdate(until)
+    first, last = timezone.localdate(since), timezone.localdate(until)
     expired = Product.objects.listed().filter(ocop__expires_on__gte=first, ocop__expires_on__lt=last)
     return [f"product:{pk}" for pk in expired.values_list("pk", flat=True)]
 
@@ -269,11 +266,6 @@ def register() -> None:
         event_handlers.register(
             f"market.matching-demands.{name}", EventHandler(name, _follow_demand_in_percolator)
         )
-    for name in ("market.demand.reopened", "market.demand.expired"):
-        if name not in DEMAND_EVENTS:
-            event_handlers.register(
-                f"market.matching-demands.{name}", EventHandler(name, _follow_demand_in_percolator)
-            )
     search_indices.register("products", rebuild_products_index)
     search_indices.register("demands", rebuild_demands_index)
     if getattr(settings, "SEARCH_BACKEND", "database") == "elasticsearch":

@@ -21,6 +21,7 @@ alias so a rebuild never leaves visitors without results:
 Nothing here imports a domain app: documents come from ``core.registries.search_sources``.
 """
 
+import logging
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 
@@ -63,12 +64,15 @@ from core.search.indexing import (
     BATCH_SIZE,
     all_documents,
     keys_changed_since,
+    keys_due_between,
     known_categories,
     known_kinds,
     reindex,
 )
 from core.search_analysis import VIETNAMESE_ANALYSIS
 from core.text import fold, fold_query
+
+logger = logging.getLogger(__name__)
 
 ITEMS = "items"
 DEFAULT_PREFIX = "svp"
@@ -321,13 +325,19 @@ def build_and_swap(
     swap.append({"add": {"index": name, "alias": alias}})
     client.indices.update_aliases(actions=swap)
     say(f"alias {alias} → {name}")
-    if catch_up is not None:
-        caught = catch_up(started - CATCH_UP_MARGIN)
-        if caught:
-            say(f"{caught} items changed while loading written again")
-    for existing in old:
-        client.indices.delete(index=existing, ignore_unavailable=True)
-        say(f"deleted old index {existing}")
+    try:
+        if catch_up is not None:
+            caught = catch_up(started - CATCH_UP_MARGIN)
+            if caught:
+                say(f"{caught} items changed while loading written again")
+    except Exception as error:  # the new index is in place: a failed catch-up is logged, and the next
+        # change of each item (or the next rebuild) writes it again
+        logger.error("%s: catching up with changes made while loading failed", alias, exc_info=True)
+        say(f"catching up with changes made while loading failed: {error}")
+    finally:
+        for existing in old:
+            client.indices.delete(index=existing, ignore_unavailable=True)
+            say(f"deleted old index {existing}")
     return name, loaded
 
 
@@ -654,8 +664,11 @@ class ElasticsearchSearchBackend(SearchBackend):
         return loaded
 
     def _catch_up(self, since: datetime) -> int:
-        """Re-index the items of every event recorded since ``since`` (see :func:`build_and_swap`)."""
-        keys = keys_changed_since(since)
+        """Re-index the items of every event recorded since ``since`` (see :func:`build_and_swap`), and
+        those time alone changed meanwhile (the hourly refresh may have written them into the old index)."""
+        from django.utils import timezone
+
+        keys = sorted(set(keys_changed_since(since)) | set(keys_due_between(since, timezone.now())))
         for start in range(0, len(keys), BATCH_SIZE):
             reindex(keys[start : start + BATCH_SIZE], backend=self)
         return len(keys)

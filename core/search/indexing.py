@@ -150,10 +150,19 @@ def _reindex_in_transaction(keys: list[str], backend: SearchBackend) -> None:
 EVENT_HANDLER = EventHandler("*", handle_event)
 
 
-#: when the time-bound refresh last looked (the cache); the first run looks back DUE_FIRST_LOOK
+#: when the time-bound refresh last looked (the cache); a first run (or one after the cache was
+#: emptied) looks back DUE_LONGEST_LOOK, as does one after the scheduler was down longer than that
 DUE_CHECKED_KEY = "search-due-checked-at"
-DUE_FIRST_LOOK = timedelta(hours=2)
 DUE_LONGEST_LOOK = timedelta(days=7)
+
+
+def keys_due_between(since, until) -> list[str]:
+    """The keys every source says time alone changed between ``since`` and ``until``."""
+    keys: set[str] = set()
+    for source in sources():
+        if source.keys_due is not None:
+            keys.update(source.keys_due(since, until))
+    return sorted(keys)
 
 
 def refresh_due(*, now=None) -> int:
@@ -161,20 +170,16 @@ def refresh_due(*, now=None) -> int:
     an expired OCOP rating leaves the stars facet, an expired notice or a past event ranks lower, a
     departure that left no longer prices a tour. Returns how many keys were re-indexed.
 
-    The window starts where the last run ended (kept in the cache; two hours back when unknown, at most
-    a week), so a run missed while the scheduler was down is caught up; re-indexing is idempotent, so
-    overlapping windows cost nothing but the work."""
+    The window starts where the last run ended (kept in the cache; a week back when unknown, and at
+    most a week), so a run missed while the scheduler was down is caught up; re-indexing is idempotent,
+    so overlapping windows cost nothing but the work."""
     from django.core.cache import cache
     from django.utils import timezone
 
     now = now or timezone.now()
     checked = cache.get(DUE_CHECKED_KEY)
-    since = now - DUE_FIRST_LOOK if checked is None else max(checked, now - DUE_LONGEST_LOOK)
-    keys: list[str] = []
-    for source in sources():
-        if source.keys_due is not None:
-            keys.extend(source.keys_due(since, now))
-    keys = sorted(set(keys))
+    since = now - DUE_LONGEST_LOOK if checked is None else max(checked, now - DUE_LONGEST_LOOK)
+    keys = keys_due_between(since, now)
     backend = get_search_backend()
     for start in range(0, len(keys), BATCH_SIZE):
         reindex(keys[start : start + BATCH_SIZE], backend=backend)

@@ -249,7 +249,8 @@ def post_demand(
 
 
 def update_demand(*, demand: BuyerDemand, actor, **fields) -> BuyerDemand:
-    """The buyer changes an open demand. A unit no open offer could be measured in is refused."""
+    """The buyer changes an open demand. A unit no open offer could be measured in is refused. A new
+    delivery province without a new point forgets the old point (the province's seat is used)."""
     unknown = set(fields) - DEMAND_FIELDS
     if unknown:
         raise TypeError(f"unknown fields: {sorted(unknown)}")
@@ -269,6 +270,10 @@ def update_demand(*, demand: BuyerDemand, actor, **fields) -> BuyerDemand:
                     _("Open offers are measured in a unit that cannot be converted to this one."),
                     field="unit",
                 )
+        moved = cleaned.get("delivery_province", demand.delivery_province) != demand.delivery_province
+        if moved and "delivery_latitude" not in cleaned and "delivery_longitude" not in cleaned:
+            # a point in the old province would keep ranking by distance to it: the new province's seat
+            cleaned["delivery_latitude"] = cleaned["delivery_longitude"] = None
         changed = sorted(name for name, value in cleaned.items() if getattr(demand, name) != value)
         for name, value in cleaned.items():
             setattr(demand, name, value)

@@ -961,3 +961,31 @@ def test_build_only_refuses_an_unknown_index_and_touches_nothing(server, client,
     with pytest.raises(CommandError, match="invalid choice: 'stays'"):
         call_command("search_index", "build", "--only", "stays")
     assert server.requests == []
+
+
+def test_a_failed_catch_up_keeps_the_new_index_and_still_deletes_the_old(server, client, caplog):
+    def load(name):
+        yield {"_index": name, "_id": "product:1|vi", "_source": elastic.document_source(TEA)}
+
+    first, _loaded = elastic.build_and_swap(
+        client, alias="svp-items", index=elastic.items_index, actions=load
+    )
+    lines: list[str] = []
+
+    def catch_up(since):
+        raise ConnectionError("the cluster went away")
+
+    new, loaded = elastic.build_and_swap(
+        client,
+        alias="svp-items",
+        index=elastic.items_index,
+        actions=load,
+        progress=lines.append,
+        catch_up=catch_up,
+    )
+
+    assert loaded == 1 and new != first
+    assert server.aliases_of("svp-items") == [new]
+    assert sorted(server.indices) == [new]  # the old one is gone all the same
+    assert "catching up with changes made while loading failed: the cluster went away" in lines
+    assert "catching up with changes made while loading failed" in caplog.text

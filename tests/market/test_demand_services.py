@@ -151,6 +151,27 @@ def test_an_update_with_a_bad_value_changes_nothing(buyer):
     assert (demand.quantity, demand.title) == (10, "Chè Shan Tuyết cho quan trà".replace("quan", "quán"))
 
 
+def test_a_new_province_without_a_new_point_forgets_the_old_point(buyer):
+    demand = _post(buyer, delivery_latitude=21.03, delivery_longitude=105.85)  # a shop in Hà Nội
+
+    same = services.update_demand(demand=demand, actor=buyer, delivery_province="Hà Nội", quantity=12)
+    kept = (float(same.delivery_latitude), float(same.delivery_longitude))
+    moved = services.update_demand(demand=demand, actor=buyer, delivery_province="Đà Nẵng")
+    pointed = services.update_demand(
+        demand=demand,
+        actor=buyer,
+        delivery_province="Hải Phòng",
+        delivery_latitude=20.85,
+        delivery_longitude=106.7,
+    )
+
+    assert kept == (21.03, 105.85)
+    assert (moved.delivery_latitude, moved.delivery_longitude) == (None, None)
+    fields = Event.objects.filter(name="market.demand.updated").order_by("pk")[1].payload["fields"]
+    assert fields == ["delivery_latitude", "delivery_longitude", "delivery_province"]
+    assert (float(pointed.delivery_latitude), float(pointed.delivery_longitude)) == (20.85, 106.7)
+
+
 # --- offers ----------------------------------------------------------------------------------------------
 
 
