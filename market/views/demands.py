@@ -165,23 +165,33 @@ def _open_offer_counts(demands) -> dict[int, int]:
     )
 
 
-@login_required
-@never_cache
-@require_http_methods(["GET", "POST"])
-def demand_new(request):
-    form = DemandForm(submitted(request))
+def _demand_form_page(request, *, save, done: str, demand: BuyerDemand | None = None):
+    """The demand form, to post a demand or change one: ``save(arguments)`` calls the service and returns
+    the demand; a refusal is shown on its field (400) and nothing is written."""
+    form = DemandForm(submitted(request), initial=DemandForm.initial_of(demand) if demand else None)
     status = 200
     if request.method == "POST":
         if form.is_valid():
             try:
-                demand = demand_services.post_demand(buyer=request.user, **form.service_arguments())
+                saved = save(form.service_arguments())
             except (MarketError, ValidationError) as error:
                 apply_demand_error(form, error)
             else:
-                messages.success(request, _("Your demand is posted. Here are the producers that fit it."))
-                return redirect("market:demand", public_id=demand.public_id)
+                messages.success(request, done)
+                return redirect("market:demand", public_id=saved.public_id)
         status = 400
-    return render(request, "market/demands/demand_form.html", {"form": form}, status=status)
+    return render(request, "market/demands/demand_form.html", {"form": form, "demand": demand}, status=status)
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def demand_new(request):
+    return _demand_form_page(
+        request,
+        save=lambda arguments: demand_services.post_demand(buyer=request.user, **arguments),
+        done=_("Your demand is posted. Here are the producers that fit it."),
+    )
 
 
 @login_required
@@ -193,19 +203,12 @@ def demand_edit(request, public_id):
     if demand.status != DemandStatus.OPEN:
         messages.error(request, _("This demand is no longer open, so it cannot be changed."))
         return redirect("market:demand", public_id=demand.public_id)
-    form = DemandForm(submitted(request), initial=DemandForm.initial_of(demand))
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                demand_services.update_demand(demand=demand, actor=request.user, **form.service_arguments())
-            except (MarketError, ValidationError) as error:
-                apply_demand_error(form, error)
-            else:
-                messages.success(request, _("Your demand is changed. The ranking below follows the change."))
-                return redirect("market:demand", public_id=demand.public_id)
-        status = 400
-    return render(request, "market/demands/demand_form.html", {"form": form, "demand": demand}, status=status)
+    return _demand_form_page(
+        request,
+        save=lambda arguments: demand_services.update_demand(demand=demand, actor=request.user, **arguments),
+        done=_("Your demand is changed. The ranking below follows the change."),
+        demand=demand,
+    )
 
 
 @login_required
