@@ -57,6 +57,13 @@ def _buyer_details(**overrides) -> Buyer:
     return Buyer(**details)
 
 
+def _accept(offer, actor, **overrides):
+    """Accept ``offer`` as ``actor`` with the usual buyer details, cash on delivery, picked up."""
+    arguments = {"buyer": _buyer_details(), "payment_method": "cod", "delivery_method": "pickup"}
+    arguments.update(overrides)
+    return services.accept_offer(offer=offer, actor=actor, **arguments)
+
+
 # --- posting demands -------------------------------------------------------------------------------------
 
 
@@ -339,15 +346,11 @@ def test_accept_refusals_change_nothing(buyer, tea, owner_a, owner_b):
     before = Event.objects.count()
     # not the demand's buyer
     with pytest.raises(MarketError) as refusal:
-        services.accept_offer(
-            offer=offer, actor=owner_b, buyer=_buyer_details(), payment_method="cod", delivery_method="pickup"
-        )
+        _accept(offer, owner_b)
     assert refusal.value.code == MarketErrorCode.NOT_ALLOWED
     # not enough stock
     with pytest.raises(MarketError) as refusal:
-        services.accept_offer(
-            offer=offer, actor=buyer, buyer=_buyer_details(), payment_method="cod", delivery_method="pickup"
-        )
+        _accept(offer, buyer)
     assert refusal.value.code == MarketErrorCode.OUT_OF_STOCK
     # bad buyer details (after the checks that pass)
     Product.objects.filter(pk=tea.pk).update(stock=100)
@@ -382,9 +385,7 @@ def test_a_decided_offer_cannot_be_accepted(buyer, tea, owner_a):
     offer = _offer_refusal(demand, tea, owner_a)
     services.withdraw_offer(offer=offer, actor=owner_a)
     with pytest.raises(MarketError) as refusal:
-        services.accept_offer(
-            offer=offer, actor=buyer, buyer=_buyer_details(), payment_method="cod", delivery_method="pickup"
-        )
+        _accept(offer, buyer)
     assert refusal.value.code == MarketErrorCode.OFFER_NOT_OPEN
     assert Order.objects.count() == 0
 
@@ -578,9 +579,7 @@ def test_an_unpaid_order_from_an_offer_reopens_its_demand_and_the_offers_accepti
     }
     assert reopened.actor_id is None
     # and the buyer can accept the other offer now
-    second = services.accept_offer(
-        offer=other, actor=buyer, buyer=_buyer_details(), payment_method="cod", delivery_method="pickup"
-    )
+    second = _accept(other, buyer)
     assert BuyerDemand.objects.get(pk=demand.pk).status == DemandStatus.FULFILLED
     assert DemandOffer.objects.get(pk=other.pk).order_id == second.pk
     # a second run of the expiry finds nothing more to undo
@@ -594,9 +593,7 @@ def test_cancelling_the_order_reopens_the_demand_and_ends_the_offer_by_who_cance
     buyer, tea, owner_a, producer_b, as_buyer, status
 ):
     demand, chosen, other, _turned_down = _three_offers(buyer, tea, owner_a, producer_b)
-    order = services.accept_offer(
-        offer=chosen, actor=buyer, buyer=_buyer_details(), payment_method="cod", delivery_method="pickup"
-    )
+    order = _accept(chosen, buyer)
     cancel_order(order=order, actor=buyer if as_buyer else owner_a, reason="changed plans", as_buyer=as_buyer)
     chosen.refresh_from_db()
     assert (chosen.status, chosen.order_id) == (status, order.pk)
@@ -609,9 +606,7 @@ def test_cancelling_the_order_reopens_the_demand_and_ends_the_offer_by_who_cance
 
 def test_a_cancelled_order_after_the_needed_by_date_expires_the_demand(buyer, tea, owner_a, producer_b):
     demand, chosen, other, _turned_down = _three_offers(buyer, tea, owner_a, producer_b)
-    order = services.accept_offer(
-        offer=chosen, actor=buyer, buyer=_buyer_details(), payment_method="cod", delivery_method="pickup"
-    )
+    order = _accept(chosen, buyer)
     BuyerDemand.objects.filter(pk=demand.pk).update(needed_by=_in(-1))
     cancel_order(order=order, actor=buyer, reason="too late", as_buyer=True)
     demand.refresh_from_db()
@@ -624,9 +619,7 @@ def test_a_cancelled_order_after_the_needed_by_date_expires_the_demand(buyer, te
 
 def test_a_cancelled_order_that_came_from_no_offer_touches_no_demand(buyer, tea, owner_a, producer_b):
     demand, chosen, *_ = _three_offers(buyer, tea, owner_a, producer_b)
-    order = services.accept_offer(
-        offer=chosen, actor=buyer, buyer=_buyer_details(), payment_method="cod", delivery_method="pickup"
-    )
+    order = _accept(chosen, buyer)
     DemandOffer.objects.filter(pk=chosen.pk).update(order=None)  # as if bought from the catalogue
     cancel_order(order=order, actor=buyer, reason="changed plans", as_buyer=True)
     assert BuyerDemand.objects.get(pk=demand.pk).status == DemandStatus.FULFILLED
@@ -673,9 +666,7 @@ def test_a_demand_past_its_date_takes_no_offer_and_accepts_none(buyer, tea, plum
     demand.refresh_from_db()
     before = Event.objects.count()
     with pytest.raises(MarketError) as refusal:
-        services.accept_offer(
-            offer=offer, actor=buyer, buyer=_buyer_details(), payment_method="cod", delivery_method="pickup"
-        )
+        _accept(offer, buyer)
     assert refusal.value.code == MarketErrorCode.DEMAND_NOT_OPEN
     with pytest.raises(MarketError) as refusal:
         services.make_offer(

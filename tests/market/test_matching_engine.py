@@ -456,18 +456,24 @@ def _tea_demand(buyer) -> BuyerDemand:
     )  # fmt: skip
 
 
+def _new_producer_with_tea(owner, site_tree):
+    """A producer waiting for review, with a tea listing (not yet approved)."""
+    producer = services.create_producer(
+        owner=owner, commune=site_tree["a"]["commune"], actor=owner, name="Hợp tác xã chè mới",
+        delivery_fee_north=30_000, offers_pickup=True,
+    )  # fmt: skip
+    tea = services.create_product(
+        producer=producer, actor=owner, name_vi="Chè Shan Tuyết Tả Van", category="tea", unit="kg",
+        price=350_000, stock=50,
+    )  # fmt: skip
+    return producer, tea
+
+
 def test_approving_a_producer_emails_the_buyers_its_listings_fit(
     buyer, owner_a, site_tree, moderator_a, django_capture_on_commit_callbacks
 ):
     demand = _tea_demand(buyer)
-    producer = services.create_producer(
-        owner=owner_a, commune=site_tree["a"]["commune"], actor=owner_a, name="Hợp tác xã chè mới",
-        delivery_fee_north=30_000, offers_pickup=True,
-    )  # fmt: skip
-    tea = services.create_product(
-        producer=producer, actor=owner_a, name_vi="Chè Shan Tuyết Tả Van", category="tea", unit="kg",
-        price=350_000, stock=50,
-    )  # fmt: skip
+    producer, tea = _new_producer_with_tea(owner_a, site_tree)
     honey = services.create_product(
         producer=producer, actor=owner_a, name_vi="Mật ong bạc hà", category="honey", unit="l",
         price=300_000, stock=50,
@@ -488,14 +494,7 @@ def test_a_rejected_producer_sends_no_match_email(
     buyer, owner_a, site_tree, moderator_a, django_capture_on_commit_callbacks
 ):
     _tea_demand(buyer)
-    producer = services.create_producer(
-        owner=owner_a, commune=site_tree["a"]["commune"], actor=owner_a, name="Hợp tác xã chè mới",
-        delivery_fee_north=30_000, offers_pickup=True,
-    )  # fmt: skip
-    tea = services.create_product(
-        producer=producer, actor=owner_a, name_vi="Chè Shan Tuyết Tả Van", category="tea", unit="kg",
-        price=350_000, stock=50,
-    )  # fmt: skip
+    producer, tea = _new_producer_with_tea(owner_a, site_tree)
     Product.objects.filter(pk=tea.pk).update(review_status="approved")
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
